@@ -1,0 +1,17 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from ninja import Schema
+
+
+class TokenIn(Schema):
+    username: str
+    password: str
+    name: str = ""
+
+
+class TokenOut(Schema):
+    token: str
+    token_type: str = "Bearer"  # noqa: S105 - the scheme name
+    expires_at: dt.datetime | None

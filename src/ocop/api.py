@@ -1,0 +1,64 @@
+"""The REST API under /api/v1: one NinjaAPI, one router per app, RFC 9457 errors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import NinjaAPI
+from ninja.security import APIKeyCookie, HttpBearer
+
+from ocop.accounts.services.tokens import authenticate_token
+from ocop.core.problems import install
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = authenticate_token(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+class SessionAuth(APIKeyCookie):
+    """The browser's session, with CSRF checked on unsafe methods."""
+
+    param_name = "sessionid"
+
+    def __init__(self) -> None:
+        super().__init__(csrf=True)
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            return user
+        return None
+
+
+AUTH = [BearerToken(), SessionAuth()]
+
+api = NinjaAPI(
+    title="OCOP Platform API",
+    version="1",
+    description="Registry, evaluation, certificates and traceability of the OCOP programme. "
+    "Errors are RFC 9457 problem details (application/problem+json).",
+    urls_namespace="api",
+    auth=AUTH,
+    docs_url="/docs",
+)
+install(api)
+
+
+def _mount() -> None:
+    from ocop.accounts.api import router as accounts_router
+    from ocop.geo.api import router as geo_router
+    from ocop.producers.api import router as producers_router
+    from ocop.products.api import router as products_router
+
+    api.add_router("/auth", accounts_router)
+    api.add_router("/geo", geo_router)
+    api.add_router("/producers", producers_router)
+    api.add_router("/products", products_router)
+
+
+_mount()

@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from ocop.accounts.rules import access_for
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    """The menu for the user's roles. Each entry is shown only to the roles that can use it."""
+    access = access_for(getattr(request, "user", None))
+    items: list[tuple[str, Any]] = []
+    if access.is_authenticated:
+        items.append((reverse("core:dashboard"), _("Dashboard")))
+    if access.is_staff_user:
+        items.append((reverse("producers:list"), _("Producers")))
+        items.append((reverse("products:list"), _("Products")))
+    elif access.is_producer:
+        items.append((reverse("producers:mine"), _("My producer")))
+        items.append((reverse("products:list"), _("My products")))
+    items.append((reverse("geo:units"), _("Administrative map")))
+    if access.is_admin:
+        items.append((reverse("admin:index"), _("Administration")))
+    current = request.path
+    menu = [
+        {"url": url, "label": label, "active": current.startswith(url) and url != "/"}
+        for url, label in items
+    ]
+    return {"nav_menu": menu, "access": access}

@@ -1,0 +1,3 @@
+from .units import AdministrativeUnit, GazetteerImport, UnitSuccession
+
+__all__ = ["AdministrativeUnit", "GazetteerImport", "UnitSuccession"]

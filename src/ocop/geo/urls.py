@@ -1,0 +1,8 @@
+from django.urls import path
+
+from ocop.geo.views import units
+
+app_name = "geo"
+urlpatterns = [
+    path("", units.unit_list, name="units"),
+]

@@ -1,0 +1,3 @@
+from .product import Product, ProductPhoto
+
+__all__ = ["Product", "ProductPhoto"]
