@@ -41,7 +41,7 @@ messages: install system-deps
 demo: compilemessages
 	$(BIN)/ocop migrate --no-input
 	$(BIN)/ocop collectstatic --no-input --verbosity 0
-	$(BIN)/ocop load_demo --seed $(SEED)
+	$(BIN)/ocop load-demo --seed $(SEED)
 
 serve: install
 	$(BIN)/ocop runserver $(HOST):$(PORT)

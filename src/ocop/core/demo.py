@@ -1,0 +1,237 @@
+"""The Hà Nội demo data, built only through the platform's services, with a fixed seed.
+
+`ocop load-demo` wipes nothing it did not make: it refuses to run on a database that holds
+non-demo producers unless --force is given, and it is idempotent for the demo accounts.
+The demo accounts share the password `ocop-demo` (DEMO_PASSWORD) and exist only here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import struct
+import zlib
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+
+from ocop.accounts.enums import OrganisationKind, Role
+from ocop.accounts.models import Organisation, User
+from ocop.accounts.services.users import add_membership, create_organisation, create_user
+from ocop.geo.models import AdministrativeUnit
+
+DEMO_PASSWORD = "ocop-demo"  # noqa: S105 - the documented password of the demo accounts
+
+# username, full name, role, organisation key (see ORGANISATIONS)
+ACCOUNTS: list[tuple[str, str, str, str]] = [
+    ("admin", "Quản trị hệ thống", Role.ADMIN, "platform"),
+    ("office", "Nguyễn Thị Hồng Nhung", Role.PROVINCE_OFFICER, "office"),
+    ("commune", "Lê Văn Thành", Role.COMMUNE_OFFICER, "ubnd_bat_trang"),
+    ("commune2", "Phạm Thu Trang", Role.COMMUNE_OFFICER, "ubnd_tay_ho"),
+    ("chair", "Trần Quốc Hùng", Role.COUNCIL_CHAIR, "council"),
+    ("member1", "Đỗ Minh Châu", Role.COUNCIL_MEMBER, "council"),
+    ("member2", "Vũ Thị Hạnh", Role.COUNCIL_MEMBER, "council"),
+    ("member3", "Hoàng Anh Tuấn", Role.COUNCIL_MEMBER, "council"),
+    ("secretary", "Ngô Thị Lan", Role.COUNCIL_SECRETARY, "council"),
+    ("approver", "Bùi Đức Long", Role.APPROVER, "committee"),
+    ("producer1", "Nguyễn Văn Phát", Role.PRODUCER_OWNER, None),
+    ("producer2", "Trịnh Thị Sen", Role.PRODUCER_OWNER, None),
+    ("buyer", "Đặng Quang Minh", Role.BUYER, "buyer"),
+]
+
+# key: (kind, name, unit code or None, unit level)
+ORGANISATIONS: dict[str, tuple[str, str, str | None]] = {
+    "platform": (OrganisationKind.PLATFORM, "Đơn vị vận hành nền tảng OCOP", None),
+    "office": (OrganisationKind.PROVINCE_OFFICE, "Văn phòng Điều phối nông thôn mới TP Hà Nội", "p01"),
+    "committee": (OrganisationKind.PROVINCE_COMMITTEE, "Ủy ban nhân dân Thành phố Hà Nội", "p01"),
+    "council": (OrganisationKind.COUNCIL, "Hội đồng đánh giá, phân hạng sản phẩm OCOP Thành phố Hà Nội", "p01"),
+    "ubnd_bat_trang": (OrganisationKind.COMMUNE_COMMITTEE, "Ủy ban nhân dân xã Bát Tràng", "c00577"),
+    "ubnd_tay_ho": (OrganisationKind.COMMUNE_COMMITTEE, "Ủy ban nhân dân phường Tây Hồ", "c00103"),
+    "buyer": (OrganisationKind.BUYER, "Công ty CP Phân phối Nông sản Sạch Thủ Đô", None),
+}
+
+
+@dataclass(frozen=True)
+class DemoProducer:
+    owner: str | None  # demo username of the owner, if any
+    kind: str
+    name: str
+    commune_key: str
+    address: str
+    tax_code: str
+    representative: str
+    sex: str
+    ethnicity: str
+    workforce: tuple[int, int]
+    founded: dt.date
+    status: str  # approved / pending / rejected
+    products: tuple[tuple[str, str], ...]
+
+
+# Fictional producers in real Hà Nội communes; tax codes carry valid check digits.
+PRODUCERS: list[DemoProducer] = [
+    DemoProducer("producer1", "cooperative", "Hợp tác xã Gốm sứ Minh Phát", "c00577", "Thôn 3, xã Bát Tràng",
+                 "", "Nguyễn Văn Phát", "male", "Kinh", (42, 35), dt.date(2012, 3, 15), "approved",
+                 (("Bình gốm men lam vẽ tay", "Bình gốm men lam, vẽ tay hoa sen, cao 35 cm."),
+                  ("Bộ ấm chén men rạn", "Bộ ấm chén 6 chén, men rạn cổ."),
+                  ("Đĩa gốm trang trí men ngọc", "Đĩa gốm men ngọc, đường kính 30 cm."))),
+    DemoProducer("producer2", "enterprise", "Công ty TNHH Trà sen Quảng An", "c00103", "Ngõ 52 Quảng An, phường Tây Hồ",
+                 "", "Trịnh Thị Sen", "female", "Kinh", (18, 16), dt.date(2016, 6, 1), "approved",
+                 (("Trà ướp sen Tây Hồ", "Chè Thái Nguyên ướp bông sen Bách Diệp Hồ Tây."),
+                  ("Trà sen túi lọc", "Hộp 25 túi lọc trà sen."))),
+    DemoProducer(None, "cooperative", "Hợp tác xã Khảm trai Chuyên Mỹ", "c10330", "Thôn Chuyên Mỹ, xã Chuyên Mỹ",
+                 "", "Đinh Văn Khảm", "male", "Kinh", (60, 52), dt.date(2009, 9, 9), "approved",
+                 (("Tranh khảm trai phong cảnh", "Tranh khảm trai trên gỗ, 60 × 90 cm."),
+                  ("Hộp trang sức khảm trai", "Hộp gỗ khảm trai, khóa đồng."))),
+    DemoProducer(None, "household", "Hộ kinh doanh Lụa Vạn Phúc Hà Đông", "c09556", "Làng lụa Vạn Phúc, phường Hà Đông",
+                 "", "Triệu Thị Lụa", "female", "Kinh", (8, 8), dt.date(2015, 1, 20), "approved",
+                 (("Khăn lụa tơ tằm vân hoa", "Khăn lụa tơ tằm dệt vân hoa, 180 × 55 cm."),)),
+    DemoProducer(None, "cooperative", "Hợp tác xã Nông nghiệp Hương Sơn", "c10489", "Thôn Yến Vĩ, xã Hương Sơn",
+                 "", "Quách Văn Mơ", "male", "Mường", (25, 25), dt.date(2018, 2, 2), "approved",
+                 (("Mơ muối Hương Sơn", "Mơ lông muối, hũ 500 g."),
+                  ("Rượu mơ Hương Sơn", "Rượu mơ ngâm 12 tháng, chai 500 ml."))),
+    DemoProducer(None, "farm", "Trang trại Bò sữa Ba Vì Xanh", "c09700", "Thôn Yên Khoái, xã Ba Vì",
+                 "", "Đinh Thị Hoa", "female", "Dao", (30, 27), dt.date(2014, 4, 30), "approved",
+                 (("Sữa chua nếp cẩm Ba Vì", "Sữa chua nếp cẩm từ sữa bò tươi."),
+                  ("Bánh sữa Ba Vì", "Bánh sữa truyền thống, hộp 250 g."))),
+    DemoProducer(None, "cooperative_group", "Tổ hợp tác Hương vòng Quảng Phú Cầu", "c10369", "Thôn Cầu Bầu, xã Ứng Thiên",
+                 "", "Lương Văn Hương", "male", "Kinh", (14, 14), dt.date(2019, 11, 11), "approved",
+                 (("Hương vòng trầm", "Hương vòng trầm tự nhiên, đốt 24 giờ."),)),
+    DemoProducer(None, "enterprise", "Công ty CP Thực phẩm Ước Lễ", "c10126", "Thôn Ước Lễ, xã Bình Minh",
+                 "", "Phan Văn Giò", "male", "Kinh", (40, 31), dt.date(2011, 7, 7), "approved",
+                 (("Giò lụa Ước Lễ", "Giò lụa gói lá chuối, 1 kg."), ("Chả quế Ước Lễ", "Chả quế nướng, 500 g."))),
+    DemoProducer(None, "cooperative", "Hợp tác xã Mây tre đan Phú Vinh", "c10045", "Thôn Phú Vinh, xã Xuân Mai",
+                 "", "Kiều Thị Mây", "female", "Kinh", (85, 80), dt.date(2008, 5, 19), "pending",
+                 (("Giỏ mây đan tay", "Giỏ mây đan tay, có nắp."),)),
+    DemoProducer(None, "household", "Hộ sản xuất Bánh chưng Tranh Khúc", "c00664", "Thôn Tranh Khúc, xã Đại Thanh",
+                 "", "Nguyễn Thị Chưng", "female", "Kinh", (6, 6), dt.date(2020, 12, 1), "pending",
+                 (("Bánh chưng Tranh Khúc", "Bánh chưng lá dong, 1 kg."),)),
+    DemoProducer(None, "cooperative", "Hợp tác xã Rau an toàn Văn Đức", "c00565", "Thôn Văn Đức, xã Gia Lâm",
+                 "", "Tạ Văn Rau", "male", "Kinh", (33, 33), dt.date(2013, 8, 8), "rejected",
+                 (("Rau cải ngọt an toàn", "Rau cải ngọt VietGAP, bó 500 g."),)),
+    DemoProducer(None, "farm", "Trang trại Bưởi Diễn Phú Diễn", "c00619", "Tổ dân phố 5, phường Phú Diễn",
+                 "", "Đỗ Thị Bưởi", "female", "Kinh", (12, 10), dt.date(2017, 10, 10), "approved",
+                 (("Bưởi Diễn", "Bưởi Diễn đặc sản, quả 1–1,2 kg."),)),
+]
+
+
+def tiny_png(rgb: tuple[int, int, int], size: int = 64) -> bytes:
+    """A valid PNG of one colour, made here so the demo ships no image files."""
+
+    def chunk(tag: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data) & 0xFFFFFFFF)
+
+    row = b"\x00" + bytes(rgb) * size
+    raw = row * size
+    header = struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b"")
+
+
+def _unit(key: str) -> AdministrativeUnit:
+    return AdministrativeUnit.objects.get(key=key)
+
+
+def _mst(rng: random.Random) -> str:
+    """A random 10-digit Vietnamese tax code with a valid check digit."""
+    weights = (31, 29, 23, 19, 17, 13, 7, 5, 3)
+    while True:
+        digits = [rng.randint(0, 9) for _ in range(9)]
+        digits[0] = 0
+        digits[1] = 1  # Hà Nội codes start 01
+        check = (10 - sum(w * d for w, d in zip(weights, digits, strict=True)) % 11) % 11
+        if check < 10:
+            return "".join(map(str, digits)) + str(check)
+
+
+@transaction.atomic
+def load_demo(*, seed: int = 42, stdout: Any = None) -> dict[str, int]:
+    from ocop.geo.services.gazetteer import import_gazetteer  # leaf: keeps start-up light
+    from ocop.producers.models import Producer
+    from ocop.producers.services.producers import (
+        change_producer_status,
+        create_producer,
+        register_producer,
+    )
+    from ocop.products.services.products import add_product_photo, create_product
+
+    rng = random.Random(seed)
+    say = stdout.write if stdout else (lambda _m: None)
+
+    import_gazetteer()
+    say("Administrative map of Hà Nội loaded.")
+
+    organisations: dict[str, Organisation] = {}
+    for key, (kind, name, unit_key) in ORGANISATIONS.items():
+        existing = Organisation.objects.filter(kind=kind, name=name).first()
+        organisations[key] = existing or create_organisation(
+            actor=None, kind=kind, name=name, unit=_unit(unit_key) if unit_key else None
+        )
+
+    users: dict[str, User] = {}
+    for username, full_name, role, org_key in ACCOUNTS:
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = create_user(
+                actor=None,
+                username=username,
+                password=DEMO_PASSWORD,
+                full_name=full_name,
+                email=f"{username}@ocop-demo.vn",
+            )
+        if username == "admin" and not user.is_superuser:
+            user.is_superuser = True
+            user.is_staff = True
+            user.save(update_fields=["is_superuser", "is_staff"])
+        if org_key:
+            add_membership(actor=None, user=user, organisation=organisations[org_key], role=role)
+        users[username] = user
+
+    office = users["office"]
+    made_producers = made_products = 0
+    for index, spec in enumerate(PRODUCERS):
+        if Producer.objects.filter(name=spec.name).exists():
+            continue
+        data = {
+            "kind": spec.kind,
+            "name": spec.name,
+            "tax_code": spec.tax_code or _mst(rng),
+            "registration_number": f"{rng.randint(1000, 9999)}/ĐKKD",
+            "registration_date": spec.founded + dt.timedelta(days=rng.randint(10, 200)),
+            "founded_on": spec.founded,
+            "address": spec.address,
+            "commune": _unit(spec.commune_key),
+            "phone": f"09{rng.randint(10_000_000, 99_999_999)}",
+            "email": f"lienhe{index + 1}@ocop-demo.vn",
+            "representative_name": spec.representative,
+            "representative_sex": spec.sex,
+            "representative_ethnicity": spec.ethnicity,
+            "representative_disability": False,
+            "workforce_total": spec.workforce[0],
+            "workforce_local": spec.workforce[1],
+        }
+        if spec.owner:
+            producer = register_producer(actor=users[spec.owner], data=data)
+        else:
+            producer = create_producer(actor=None, data=data)
+        if spec.status == "approved" and producer.status != "approved":
+            change_producer_status(actor=office, producer=producer, to="approved")
+        elif spec.status == "rejected" and producer.status != "rejected":
+            change_producer_status(
+                actor=office, producer=producer, to="rejected", reason="Thiếu giấy chứng nhận đăng ký kinh doanh."
+            )
+        made_producers += 1
+        actor = users[spec.owner] if spec.owner else office
+        for number, (name, description) in enumerate(spec.products):
+            product = create_product(
+                actor=actor,
+                producer=producer,
+                data={"name": name, "description": description, "producer_sku": f"SP{number + 1:02d}"},
+            )
+            colour = (rng.randint(60, 220), rng.randint(60, 220), rng.randint(60, 220))
+            upload = SimpleUploadedFile("anh-san-pham.png", tiny_png(colour), content_type="image/png")
+            add_product_photo(actor=actor, product=product, upload=upload, caption=name)
+            made_products += 1
+    say(f"{made_producers} producers and {made_products} products created.")
+    return {"producers": made_producers, "products": made_products, "accounts": len(users)}
