@@ -79,3 +79,8 @@ fmt: install
 
 clean:
 	rm -rf $(VENV) var/ocop.sqlite3* var/static
+
+# How many member sheets per second the scoring engine evaluates (target 20,000; see bench/README.md).
+.PHONY: bench
+bench: install
+	$(BIN)/python bench/scoring_bench.py $(BENCH_ARGS)

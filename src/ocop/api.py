@@ -1,11 +1,17 @@
-"""The REST API under /api/v1: one NinjaAPI, one router per app, RFC 9457 errors."""
+"""The REST API under /api/v1: one NinjaAPI, one router per app, RFC 9457 errors.
+
+Callers authenticate with `Authorization: Bearer ocop_…` (POST /api/v1/auth/token) or, from the
+browser, with the session cookie (CSRF checked on unsafe methods). The schema is at
+/api/v1/openapi.json and the interactive docs at /api/v1/docs (Swagger UI from django-ninja's
+bundled static files, never a CDN).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 from ninja.security import APIKeyCookie, HttpBearer
 
 from ocop.accounts.services.tokens import authenticate_token
@@ -28,6 +34,14 @@ class SessionAuth(APIKeyCookie):
     def __init__(self) -> None:
         super().__init__(csrf=True)
 
+    def _get_key(self, request: HttpRequest) -> str | None:
+        # Without a signed-in session there is nothing to protect: answer 401 (a failed bearer
+        # token must not turn into a CSRF 403).
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        return super()._get_key(request)
+
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
@@ -41,10 +55,13 @@ api = NinjaAPI(
     title="OCOP Platform API",
     version="1",
     description="Registry, evaluation, certificates and traceability of the OCOP programme. "
+    "Authenticate with `Authorization: Bearer <token>` (POST /api/v1/auth/token). "
     "Errors are RFC 9457 problem details (application/problem+json).",
     urls_namespace="api",
     auth=AUTH,
     docs_url="/docs",
+    # validatorUrl None: Swagger UI would otherwise load a badge from an outside validator.
+    docs=Swagger(settings={"validatorUrl": None, "persistAuthorization": False}),
 )
 install(api)
 

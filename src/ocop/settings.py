@@ -17,13 +17,14 @@ BASE_DIR = Path(__file__).resolve().parent
 REPO_DIR = BASE_DIR.parent.parent
 
 
+# Every helper treats an empty variable as unset (Docker and .env files often set NAME=).
 def env_str(name: str, default: str = "") -> str:
-    return os.environ.get(name, default)
+    return os.environ.get(name) or default
 
 
 def env_bool(name: str, default: bool) -> bool:
     raw = os.environ.get(name)
-    if raw is None or raw == "":
+    if raw is None or raw.strip() == "":
         return default
     value = raw.strip().lower()
     if value in {"true", "1", "yes", "on"}:
@@ -35,7 +36,7 @@ def env_bool(name: str, default: bool) -> bool:
 
 def env_int(name: str, default: int) -> int:
     raw = os.environ.get(name)
-    if raw is None or raw == "":
+    if raw is None or raw.strip() == "":
         return default
     try:
         return int(raw)
@@ -44,7 +45,8 @@ def env_int(name: str, default: int) -> int:
 
 
 def env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+    raw = os.environ.get(name) or default
+    return [item.strip() for item in raw.split(",") if item.strip()]
 
 
 def env_secret(name: str, default: str = "") -> str:
@@ -52,7 +54,7 @@ def env_secret(name: str, default: str = "") -> str:
     path = os.environ.get(f"{name}_FILE")
     if path:
         return Path(path).read_text(encoding="utf-8").strip()
-    return os.environ.get(name, default)
+    return os.environ.get(name) or default
 
 
 # --- Core -----------------------------------------------------------------------------------
@@ -109,6 +111,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "ocop.core.middleware.SecurityHeadersMiddleware",  # CSP and permissions policy on every page
+    "ocop.core.middleware.ApiProblemMiddleware",  # innermost: any API error becomes problem+json
 ]
 
 ROOT_URLCONF = "ocop.urls"
@@ -132,27 +135,30 @@ TEMPLATES = [
 ]
 
 # --- Database ---------------------------------------------------------------------------------
+# SQLite by default; DATABASE_URL (postgres://user:password@host:5432/name) selects PostgreSQL.
+SQLITE_OPTIONS = {
+    # WAL lets readers go on while one writer writes; IMMEDIATE takes the write lock at the start
+    # of a transaction so two writers queue (up to the busy timeout) instead of failing mid-way.
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+    "transaction_mode": "IMMEDIATE",
+    "timeout": env_int("OCOP_SQLITE_TIMEOUT", 20),  # seconds a writer waits for the lock
+}
 DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
     DATABASES = {
         "default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))
     }
-    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-        DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": env_str("OCOP_SQLITE_PATH", str(DATA_DIR / "ocop.sqlite3")),
-            "OPTIONS": {
-                # WAL lets readers go on while one writer writes; IMMEDIATE takes the write lock at
-                # the start of a transaction so two writers queue instead of failing mid-way.
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
-                "transaction_mode": "IMMEDIATE",
-                "timeout": env_int("OCOP_SQLITE_TIMEOUT", 20),
-            },
         }
     }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {**SQLITE_OPTIONS, **DATABASES["default"].get("OPTIONS", {})}
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------------------------
@@ -179,7 +185,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-API_TOKEN_TTL_DAYS = env_int("OCOP_API_TOKEN_TTL_DAYS", 90)
+API_TOKEN_TTL_DAYS = env_int("OCOP_API_TOKEN_TTL_DAYS", 90)  # 0: tokens never expire
+# Sign-in throttle (the login form and POST /api/v1/auth/token): after this many failures for one
+# username from one address, further attempts are refused until the window has passed.
+LOGIN_FAILURE_LIMIT = env_int("OCOP_LOGIN_FAILURE_LIMIT", 10)
+LOGIN_FAILURE_WINDOW_MINUTES = env_int("OCOP_LOGIN_FAILURE_WINDOW_MINUTES", 15)
 
 # --- E-mail -----------------------------------------------------------------------------------
 EMAIL_HOST = env_str("EMAIL_HOST")
@@ -188,7 +198,9 @@ if EMAIL_HOST:
     EMAIL_PORT = env_int("EMAIL_PORT", 587)
     EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
     EMAIL_HOST_PASSWORD = env_secret("EMAIL_HOST_PASSWORD")
-    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+    EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)  # implicit TLS, usually port 465
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", not EMAIL_USE_SSL)  # STARTTLS, usually port 587
+    EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "OCOP <no-reply@localhost>")
@@ -206,7 +218,10 @@ LANGUAGE_COOKIE_NAME = "ocop_language"
 
 # --- Static files and uploads -----------------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT = Path(env_str("OCOP_STATIC_ROOT", str(DATA_DIR / "static"))).resolve()
+STATIC_ROOT.mkdir(
+    parents=True, exist_ok=True
+)  # WhiteNoise warns on a missing one before collectstatic
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -217,8 +232,13 @@ WHITENOISE_USE_FINDERS = DEBUG
 MEDIA_ROOT = Path(env_str("OCOP_MEDIA_ROOT", str(DATA_DIR / "media"))).resolve()
 MEDIA_URL = "/_media-not-served/"
 UPLOAD_MAX_BYTES = env_int("OCOP_UPLOAD_MAX_MB", 10) * 1024 * 1024
+PRODUCT_PHOTOS_MAX = env_int("OCOP_PRODUCT_PHOTOS_MAX", 10)  # photos per product
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_HANDLERS = [  # larger files go to a temporary file, never more than the limit
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "ocop.core.services.uploads.LimitedTemporaryFileUploadHandler",
+]
 FILE_UPLOAD_PERMISSIONS = 0o640
 
 # --- Security -------------------------------------------------------------------------------
@@ -234,7 +254,9 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env_int("OCOP_HSTS_SECONDS", 31_536_000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("OCOP_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("OCOP_HSTS_PRELOAD", True)
-if env_bool("OCOP_BEHIND_PROXY", False):
+# Behind a reverse proxy that sets X-Forwarded-Proto and X-Forwarded-For (nginx, a load balancer).
+BEHIND_PROXY = env_bool("OCOP_BEHIND_PROXY", False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     USE_X_FORWARDED_HOST = True
 

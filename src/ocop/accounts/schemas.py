@@ -15,3 +15,19 @@ class TokenOut(Schema):
     token: str
     token_type: str = "Bearer"  # noqa: S105 - the scheme name
     expires_at: dt.datetime | None
+
+
+class MyOrganisationOut(Schema):
+    code: str
+    name: str
+    kind: str
+    roles: list[str]
+
+
+class MeOut(Schema):
+    username: str
+    full_name: str
+    email: str
+    is_superuser: bool
+    roles: list[str]
+    organisations: list[MyOrganisationOut]

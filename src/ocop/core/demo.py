@@ -44,10 +44,22 @@ ACCOUNTS: list[tuple[str, str, str, str]] = [
 # key: (kind, name, unit code or None, unit level)
 ORGANISATIONS: dict[str, tuple[str, str, str | None]] = {
     "platform": (OrganisationKind.PLATFORM, "Đơn vị vận hành nền tảng OCOP", None),
-    "office": (OrganisationKind.PROVINCE_OFFICE, "Văn phòng Điều phối nông thôn mới TP Hà Nội", "p01"),
+    "office": (
+        OrganisationKind.PROVINCE_OFFICE,
+        "Văn phòng Điều phối nông thôn mới TP Hà Nội",
+        "p01",
+    ),
     "committee": (OrganisationKind.PROVINCE_COMMITTEE, "Ủy ban nhân dân Thành phố Hà Nội", "p01"),
-    "council": (OrganisationKind.COUNCIL, "Hội đồng đánh giá, phân hạng sản phẩm OCOP Thành phố Hà Nội", "p01"),
-    "ubnd_bat_trang": (OrganisationKind.COMMUNE_COMMITTEE, "Ủy ban nhân dân xã Bát Tràng", "c00577"),
+    "council": (
+        OrganisationKind.COUNCIL,
+        "Hội đồng đánh giá, phân hạng sản phẩm OCOP Thành phố Hà Nội",
+        "p01",
+    ),
+    "ubnd_bat_trang": (
+        OrganisationKind.COMMUNE_COMMITTEE,
+        "Ủy ban nhân dân xã Bát Tràng",
+        "c00577",
+    ),
     "ubnd_tay_ho": (OrganisationKind.COMMUNE_COMMITTEE, "Ủy ban nhân dân phường Tây Hồ", "c00103"),
     "buyer": (OrganisationKind.BUYER, "Công ty CP Phân phối Nông sản Sạch Thủ Đô", None),
 }
@@ -72,48 +84,205 @@ class DemoProducer:
 
 # Fictional producers in real Hà Nội communes; tax codes carry valid check digits.
 PRODUCERS: list[DemoProducer] = [
-    DemoProducer("producer1", "cooperative", "Hợp tác xã Gốm sứ Minh Phát", "c00577", "Thôn 3, xã Bát Tràng",
-                 "", "Nguyễn Văn Phát", "male", "Kinh", (42, 35), dt.date(2012, 3, 15), "approved",
-                 (("Bình gốm men lam vẽ tay", "Bình gốm men lam, vẽ tay hoa sen, cao 35 cm."),
-                  ("Bộ ấm chén men rạn", "Bộ ấm chén 6 chén, men rạn cổ."),
-                  ("Đĩa gốm trang trí men ngọc", "Đĩa gốm men ngọc, đường kính 30 cm."))),
-    DemoProducer("producer2", "enterprise", "Công ty TNHH Trà sen Quảng An", "c00103", "Ngõ 52 Quảng An, phường Tây Hồ",
-                 "", "Trịnh Thị Sen", "female", "Kinh", (18, 16), dt.date(2016, 6, 1), "approved",
-                 (("Trà ướp sen Tây Hồ", "Chè Thái Nguyên ướp bông sen Bách Diệp Hồ Tây."),
-                  ("Trà sen túi lọc", "Hộp 25 túi lọc trà sen."))),
-    DemoProducer(None, "cooperative", "Hợp tác xã Khảm trai Chuyên Mỹ", "c10330", "Thôn Chuyên Mỹ, xã Chuyên Mỹ",
-                 "", "Đinh Văn Khảm", "male", "Kinh", (60, 52), dt.date(2009, 9, 9), "approved",
-                 (("Tranh khảm trai phong cảnh", "Tranh khảm trai trên gỗ, 60 × 90 cm."),
-                  ("Hộp trang sức khảm trai", "Hộp gỗ khảm trai, khóa đồng."))),
-    DemoProducer(None, "household", "Hộ kinh doanh Lụa Vạn Phúc Hà Đông", "c09556", "Làng lụa Vạn Phúc, phường Hà Đông",
-                 "", "Triệu Thị Lụa", "female", "Kinh", (8, 8), dt.date(2015, 1, 20), "approved",
-                 (("Khăn lụa tơ tằm vân hoa", "Khăn lụa tơ tằm dệt vân hoa, 180 × 55 cm."),)),
-    DemoProducer(None, "cooperative", "Hợp tác xã Nông nghiệp Hương Sơn", "c10489", "Thôn Yến Vĩ, xã Hương Sơn",
-                 "", "Quách Văn Mơ", "male", "Mường", (25, 25), dt.date(2018, 2, 2), "approved",
-                 (("Mơ muối Hương Sơn", "Mơ lông muối, hũ 500 g."),
-                  ("Rượu mơ Hương Sơn", "Rượu mơ ngâm 12 tháng, chai 500 ml."))),
-    DemoProducer(None, "farm", "Trang trại Bò sữa Ba Vì Xanh", "c09700", "Thôn Yên Khoái, xã Ba Vì",
-                 "", "Đinh Thị Hoa", "female", "Dao", (30, 27), dt.date(2014, 4, 30), "approved",
-                 (("Sữa chua nếp cẩm Ba Vì", "Sữa chua nếp cẩm từ sữa bò tươi."),
-                  ("Bánh sữa Ba Vì", "Bánh sữa truyền thống, hộp 250 g."))),
-    DemoProducer(None, "cooperative_group", "Tổ hợp tác Hương vòng Quảng Phú Cầu", "c10369", "Thôn Cầu Bầu, xã Ứng Thiên",
-                 "", "Lương Văn Hương", "male", "Kinh", (14, 14), dt.date(2019, 11, 11), "approved",
-                 (("Hương vòng trầm", "Hương vòng trầm tự nhiên, đốt 24 giờ."),)),
-    DemoProducer(None, "enterprise", "Công ty CP Thực phẩm Ước Lễ", "c10126", "Thôn Ước Lễ, xã Bình Minh",
-                 "", "Phan Văn Giò", "male", "Kinh", (40, 31), dt.date(2011, 7, 7), "approved",
-                 (("Giò lụa Ước Lễ", "Giò lụa gói lá chuối, 1 kg."), ("Chả quế Ước Lễ", "Chả quế nướng, 500 g."))),
-    DemoProducer(None, "cooperative", "Hợp tác xã Mây tre đan Phú Vinh", "c10045", "Thôn Phú Vinh, xã Xuân Mai",
-                 "", "Kiều Thị Mây", "female", "Kinh", (85, 80), dt.date(2008, 5, 19), "pending",
-                 (("Giỏ mây đan tay", "Giỏ mây đan tay, có nắp."),)),
-    DemoProducer(None, "household", "Hộ sản xuất Bánh chưng Tranh Khúc", "c00664", "Thôn Tranh Khúc, xã Đại Thanh",
-                 "", "Nguyễn Thị Chưng", "female", "Kinh", (6, 6), dt.date(2020, 12, 1), "pending",
-                 (("Bánh chưng Tranh Khúc", "Bánh chưng lá dong, 1 kg."),)),
-    DemoProducer(None, "cooperative", "Hợp tác xã Rau an toàn Văn Đức", "c00565", "Thôn Văn Đức, xã Gia Lâm",
-                 "", "Tạ Văn Rau", "male", "Kinh", (33, 33), dt.date(2013, 8, 8), "rejected",
-                 (("Rau cải ngọt an toàn", "Rau cải ngọt VietGAP, bó 500 g."),)),
-    DemoProducer(None, "farm", "Trang trại Bưởi Diễn Phú Diễn", "c00619", "Tổ dân phố 5, phường Phú Diễn",
-                 "", "Đỗ Thị Bưởi", "female", "Kinh", (12, 10), dt.date(2017, 10, 10), "approved",
-                 (("Bưởi Diễn", "Bưởi Diễn đặc sản, quả 1–1,2 kg."),)),
+    DemoProducer(
+        "producer1",
+        "cooperative",
+        "Hợp tác xã Gốm sứ Minh Phát",
+        "c00577",
+        "Thôn 3, xã Bát Tràng",
+        "",
+        "Nguyễn Văn Phát",
+        "male",
+        "Kinh",
+        (42, 35),
+        dt.date(2012, 3, 15),
+        "approved",
+        (
+            ("Bình gốm men lam vẽ tay", "Bình gốm men lam, vẽ tay hoa sen, cao 35 cm."),
+            ("Bộ ấm chén men rạn", "Bộ ấm chén 6 chén, men rạn cổ."),
+            ("Đĩa gốm trang trí men ngọc", "Đĩa gốm men ngọc, đường kính 30 cm."),
+        ),
+    ),
+    DemoProducer(
+        "producer2",
+        "enterprise",
+        "Công ty TNHH Trà sen Quảng An",
+        "c00103",
+        "Ngõ 52 Quảng An, phường Tây Hồ",
+        "",
+        "Trịnh Thị Sen",
+        "female",
+        "Kinh",
+        (18, 16),
+        dt.date(2016, 6, 1),
+        "approved",
+        (
+            ("Trà ướp sen Tây Hồ", "Chè Thái Nguyên ướp bông sen Bách Diệp Hồ Tây."),
+            ("Trà sen túi lọc", "Hộp 25 túi lọc trà sen."),
+        ),
+    ),
+    DemoProducer(
+        None,
+        "cooperative",
+        "Hợp tác xã Khảm trai Chuyên Mỹ",
+        "c10330",
+        "Thôn Chuyên Mỹ, xã Chuyên Mỹ",
+        "",
+        "Đinh Văn Khảm",
+        "male",
+        "Kinh",
+        (60, 52),
+        dt.date(2009, 9, 9),
+        "approved",
+        (
+            ("Tranh khảm trai phong cảnh", "Tranh khảm trai trên gỗ, 60 × 90 cm."),
+            ("Hộp trang sức khảm trai", "Hộp gỗ khảm trai, khóa đồng."),
+        ),
+    ),
+    DemoProducer(
+        None,
+        "household",
+        "Hộ kinh doanh Lụa Vạn Phúc Hà Đông",
+        "c09556",
+        "Làng lụa Vạn Phúc, phường Hà Đông",
+        "",
+        "Triệu Thị Lụa",
+        "female",
+        "Kinh",
+        (8, 8),
+        dt.date(2015, 1, 20),
+        "approved",
+        (("Khăn lụa tơ tằm vân hoa", "Khăn lụa tơ tằm dệt vân hoa, 180 × 55 cm."),),
+    ),
+    DemoProducer(
+        None,
+        "cooperative",
+        "Hợp tác xã Nông nghiệp Hương Sơn",
+        "c10489",
+        "Thôn Yến Vĩ, xã Hương Sơn",
+        "",
+        "Quách Văn Mơ",
+        "male",
+        "Mường",
+        (25, 25),
+        dt.date(2018, 2, 2),
+        "approved",
+        (
+            ("Mơ muối Hương Sơn", "Mơ lông muối, hũ 500 g."),
+            ("Rượu mơ Hương Sơn", "Rượu mơ ngâm 12 tháng, chai 500 ml."),
+        ),
+    ),
+    DemoProducer(
+        None,
+        "farm",
+        "Trang trại Bò sữa Ba Vì Xanh",
+        "c09700",
+        "Thôn Yên Khoái, xã Ba Vì",
+        "",
+        "Đinh Thị Hoa",
+        "female",
+        "Dao",
+        (30, 27),
+        dt.date(2014, 4, 30),
+        "approved",
+        (
+            ("Sữa chua nếp cẩm Ba Vì", "Sữa chua nếp cẩm từ sữa bò tươi."),
+            ("Bánh sữa Ba Vì", "Bánh sữa truyền thống, hộp 250 g."),
+        ),
+    ),
+    DemoProducer(
+        None,
+        "cooperative_group",
+        "Tổ hợp tác Hương vòng Quảng Phú Cầu",
+        "c10369",
+        "Thôn Cầu Bầu, xã Ứng Thiên",
+        "",
+        "Lương Văn Hương",
+        "male",
+        "Kinh",
+        (14, 14),
+        dt.date(2019, 11, 11),
+        "approved",
+        (("Hương vòng trầm", "Hương vòng trầm tự nhiên, đốt 24 giờ."),),
+    ),
+    DemoProducer(
+        None,
+        "enterprise",
+        "Công ty CP Thực phẩm Ước Lễ",
+        "c10126",
+        "Thôn Ước Lễ, xã Bình Minh",
+        "",
+        "Phan Văn Giò",
+        "male",
+        "Kinh",
+        (40, 31),
+        dt.date(2011, 7, 7),
+        "approved",
+        (
+            ("Giò lụa Ước Lễ", "Giò lụa gói lá chuối, 1 kg."),
+            ("Chả quế Ước Lễ", "Chả quế nướng, 500 g."),
+        ),
+    ),
+    DemoProducer(
+        None,
+        "cooperative",
+        "Hợp tác xã Mây tre đan Phú Vinh",
+        "c10045",
+        "Thôn Phú Vinh, xã Xuân Mai",
+        "",
+        "Kiều Thị Mây",
+        "female",
+        "Kinh",
+        (85, 80),
+        dt.date(2008, 5, 19),
+        "pending",
+        (("Giỏ mây đan tay", "Giỏ mây đan tay, có nắp."),),
+    ),
+    DemoProducer(
+        None,
+        "household",
+        "Hộ sản xuất Bánh chưng Tranh Khúc",
+        "c00664",
+        "Thôn Tranh Khúc, xã Đại Thanh",
+        "",
+        "Nguyễn Thị Chưng",
+        "female",
+        "Kinh",
+        (6, 6),
+        dt.date(2020, 12, 1),
+        "pending",
+        (("Bánh chưng Tranh Khúc", "Bánh chưng lá dong, 1 kg."),),
+    ),
+    DemoProducer(
+        None,
+        "cooperative",
+        "Hợp tác xã Rau an toàn Văn Đức",
+        "c00565",
+        "Thôn Văn Đức, xã Gia Lâm",
+        "",
+        "Tạ Văn Rau",
+        "male",
+        "Kinh",
+        (33, 33),
+        dt.date(2013, 8, 8),
+        "rejected",
+        (("Rau cải ngọt an toàn", "Rau cải ngọt VietGAP, bó 500 g."),),
+    ),
+    DemoProducer(
+        None,
+        "farm",
+        "Trang trại Bưởi Diễn Phú Diễn",
+        "c00619",
+        "Tổ dân phố 5, phường Phú Diễn",
+        "",
+        "Đỗ Thị Bưởi",
+        "female",
+        "Kinh",
+        (12, 10),
+        dt.date(2017, 10, 10),
+        "approved",
+        (("Bưởi Diễn", "Bưởi Diễn đặc sản, quả 1–1,2 kg."),),
+    ),
 ]
 
 
@@ -121,12 +290,22 @@ def tiny_png(rgb: tuple[int, int, int], size: int = 64) -> bytes:
     """A valid PNG of one colour, made here so the demo ships no image files."""
 
     def chunk(tag: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data) & 0xFFFFFFFF)
+        return (
+            struct.pack(">I", len(data))
+            + tag
+            + data
+            + struct.pack(">I", zlib.crc32(tag + data) & 0xFFFFFFFF)
+        )
 
     row = b"\x00" + bytes(rgb) * size
     raw = row * size
     header = struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(raw, 9))
+        + chunk(b"IEND", b"")
+    )
 
 
 def _unit(key: str) -> AdministrativeUnit:
@@ -219,7 +398,10 @@ def load_demo(*, seed: int = 42, stdout: Any = None) -> dict[str, int]:
             change_producer_status(actor=office, producer=producer, to="approved")
         elif spec.status == "rejected" and producer.status != "rejected":
             change_producer_status(
-                actor=office, producer=producer, to="rejected", reason="Thiếu giấy chứng nhận đăng ký kinh doanh."
+                actor=office,
+                producer=producer,
+                to="rejected",
+                reason="Thiếu giấy chứng nhận đăng ký kinh doanh.",
             )
         made_producers += 1
         actor = users[spec.owner] if spec.owner else office
@@ -227,10 +409,16 @@ def load_demo(*, seed: int = 42, stdout: Any = None) -> dict[str, int]:
             product = create_product(
                 actor=actor,
                 producer=producer,
-                data={"name": name, "description": description, "producer_sku": f"SP{number + 1:02d}"},
+                data={
+                    "name": name,
+                    "description": description,
+                    "producer_sku": f"SP{number + 1:02d}",
+                },
             )
             colour = (rng.randint(60, 220), rng.randint(60, 220), rng.randint(60, 220))
-            upload = SimpleUploadedFile("anh-san-pham.png", tiny_png(colour), content_type="image/png")
+            upload = SimpleUploadedFile(
+                "anh-san-pham.png", tiny_png(colour), content_type="image/png"
+            )
             add_product_photo(actor=actor, product=product, upload=upload, caption=name)
             made_products += 1
     say(f"{made_producers} producers and {made_products} products created.")

@@ -4,16 +4,23 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
+from ocop.core.problems import PROBLEM_CONTENT_TYPE, problem_for_status
+
 # No inline scripts or styles anywhere, so the policy can be strict.
 CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
     "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
-# The API docs page loads Swagger UI from django-ninja's own static files and one inline bootstrap.
+# The API docs page loads Swagger UI from django-ninja's bundled static files (no CDN) and its
+# settings from a JSON data block, so scripts stay 'self'; Swagger UI sets style attributes.
 CSP_API_DOCS = (
     "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-    "script-src 'self' 'unsafe-inline'; object-src 'none'; frame-ancestors 'none'"
+    "script-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+    "frame-ancestors 'none'"
 )
+API_PREFIX = "/api/"
+API_DOCS_PATH = "/api/v1/docs"
+JSON_TYPES = ("application/json", PROBLEM_CONTENT_TYPE)
 
 
 class SecurityHeadersMiddleware:
@@ -23,7 +30,26 @@ class SecurityHeadersMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         if "Content-Security-Policy" not in response:
-            docs = request.path.startswith("/api/v1/docs")
+            docs = request.path.startswith(API_DOCS_PATH)
             response["Content-Security-Policy"] = CSP_API_DOCS if docs else CSP
         response.setdefault("Permissions-Policy", "camera=(self), geolocation=(), microphone=()")
+        return response
+
+
+class ApiProblemMiddleware:
+    """Every error under /api/ is problem+json, whoever answered it: the URL resolver's 404, the
+    405 of a path that lacks the method, Django's 500 page, the CSRF 403. Errors that endpoints
+    raise are already problems (`ocop.core.problems.install`) and pass through untouched."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            response.status_code >= 400
+            and request.path.startswith(API_PREFIX)
+            and not response.get("Content-Type", "").startswith(JSON_TYPES)
+        ):
+            return problem_for_status(request, response)
         return response

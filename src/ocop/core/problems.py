@@ -1,20 +1,71 @@
-"""RFC 9457 problem details for every API error."""
+"""RFC 9457 problem details for every API error.
+
+Endpoints raise (`Http404`, `PermissionDenied`, `ValidationError`, `Problem`); the handlers that
+`install` registers on the NinjaAPI answer `application/problem+json`. Errors that never reach an
+endpoint (an unknown path, a wrong method, a crash) are rewritten by `ApiProblemMiddleware` with
+`problem_for_status`.
+"""
 
 from __future__ import annotations
 
+from http import HTTPStatus
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
+from django.utils.translation import gettext_lazy
+from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from ocop.core.json import dumps
 
 PROBLEM_BASE = "https://ocop.invalid/problems/"  # not dereferenceable; stable identifiers only
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+# RFC 9110: a 401 names the scheme the client should use.
+WWW_AUTHENTICATE = 'Bearer realm="ocop"'
+
+
+class Problem(Exception):
+    """An error the API answers as it is: raise it from an endpoint.
+
+    `kind` is the last part of the problem type URI (`invalid-credentials`); `headers` are added
+    to the response (`WWW-Authenticate`, `Retry-After`).
+    """
+
+    def __init__(
+        self,
+        status: int,
+        title: str,
+        *,
+        kind: str = "about:blank",
+        detail: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(title)
+        self.status = status
+        self.title = title
+        self.kind = kind
+        self.detail = detail
+        self.headers = headers or {}
+
+
+class ProblemFieldError(Schema):
+    field: str | None
+    message: str
+
+
+class ProblemOut(Schema):
+    """The body of every error response (RFC 9457), for the OpenAPI schema."""
+
+    type: str
+    title: str
+    status: int
+    instance: str
+    detail: str | None = None
+    errors: list[ProblemFieldError] | None = None
 
 
 def problem(
@@ -37,10 +88,43 @@ def problem(
         body["detail"] = detail
     if errors:
         body["errors"] = errors
-    response = HttpResponse(dumps(body), status=status, content_type="application/problem+json")
+    response = HttpResponse(dumps(body), status=status, content_type=PROBLEM_CONTENT_TYPE)
     for key, value in (headers or {}).items():
         response[key] = value
     return response
+
+
+# Errors that happen before an endpoint runs, by status: (title, kind).
+STATUS_PROBLEMS: dict[int, tuple[Any, str]] = {
+    400: (gettext_lazy("The request is not valid."), "bad-request"),
+    401: (gettext_lazy("Authentication is required."), "unauthenticated"),
+    403: (gettext_lazy("You are not allowed to do this."), "forbidden"),
+    404: (gettext_lazy("Not found."), "not-found"),
+    405: (gettext_lazy("This method is not allowed here."), "method-not-allowed"),
+    413: (gettext_lazy("The request is too large."), "too-large"),
+    500: (gettext_lazy("The server could not complete the request."), "server-error"),
+}
+# Headers of the original response that the problem keeps.
+KEPT_HEADERS = ("Allow", "WWW-Authenticate", "Retry-After")
+
+
+def problem_for_status(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """The problem details that replace a non-JSON error response (HTML 404 page, bare 405)."""
+    status = response.status_code
+    known = STATUS_PROBLEMS.get(status)
+    if known is not None:
+        title, kind = str(known[0]), known[1]
+    else:
+        title, kind = _phrase(status), "about:blank"
+    headers = {name: response[name] for name in KEPT_HEADERS if response.has_header(name)}
+    return problem(request, status, title, kind=kind, headers=headers)
+
+
+def _phrase(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return str(status)
 
 
 def django_errors(exc: DjangoValidationError) -> list[dict[str, Any]]:
@@ -99,7 +183,18 @@ def install(api: NinjaAPI) -> None:
             401,
             _("Authentication is required."),
             kind="unauthenticated",
-            headers={"WWW-Authenticate": 'Bearer realm="ocop"'},
+            headers={"WWW-Authenticate": WWW_AUTHENTICATE},
+        )
+
+    @api.exception_handler(Problem)
+    def on_problem(request: HttpRequest, exc: Problem) -> HttpResponse:
+        return problem(
+            request,
+            exc.status,
+            exc.title,
+            kind=exc.kind,
+            detail=exc.detail,
+            headers=exc.headers,
         )
 
     @api.exception_handler(HttpError)

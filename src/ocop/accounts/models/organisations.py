@@ -1,10 +1,11 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ocop.accounts.enums import OrganisationKind, Role
+from ocop.accounts.enums import ROLES_BY_KIND, OrganisationKind, Role
 from ocop.core.models import CodedModel
 
 
@@ -61,3 +62,12 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()} · {self.organisation}"
+
+    def clean(self) -> None:
+        """The role must belong in the organisation's kind (also checked by `add_membership`)."""
+        if self.organisation_id is None or not self.role:
+            return
+        if self.role not in ROLES_BY_KIND.get(self.organisation.kind, frozenset()):
+            raise ValidationError(
+                {"role": _("This role does not belong in this kind of organisation.")}
+            )

@@ -10,6 +10,7 @@ from ocop.accounts.enums import ROLES_BY_KIND, OrganisationKind
 from ocop.accounts.models import Membership, Organisation, User
 from ocop.core.services.activity import log_action
 from ocop.core.text import nfc
+from ocop.geo.enums import UnitLevel
 
 
 @transaction.atomic
@@ -44,6 +45,13 @@ def create_user(
 def create_organisation(*, actor: Any, kind: str, name: str, unit: Any = None) -> Organisation:
     if kind not in OrganisationKind.values:
         raise ValidationError({"kind": _("Unknown organisation kind.")})
+    # A commune officer's scope is the committee's commune: it cannot be left empty.
+    if kind == OrganisationKind.COMMUNE_COMMITTEE and (
+        unit is None or unit.level != UnitLevel.COMMUNE
+    ):
+        raise ValidationError(
+            {"unit": _("A commune People's Committee needs the commune it acts for.")}
+        )
     organisation = Organisation.objects.create(kind=kind, name=nfc(name), unit=unit)
     log_action(
         actor,

@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import re
 import secrets
+import time
 import unicodedata
-from pathlib import PurePath
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import partial
+from pathlib import Path, PurePath
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
+from django.core.files.uploadhandler import TemporaryFileUploadHandler
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ocop.core.models import StoredFile
@@ -24,6 +32,9 @@ SIGNATURES: dict[str, tuple[str, str]] = {
 }
 IMAGE_KINDS = frozenset({"jpeg", "png", "webp"})
 ALL_KINDS = frozenset(SIGNATURES)
+# What store_upload names files: a 4-hex-digit folder, a random token, the sniffed extension
+# (FileSystemStorage may add "_xxxxxxx" on a collision). The sweep touches nothing else.
+STORED_NAME = re.compile(r"^[0-9a-f]{4}/[A-Za-z0-9_-]+\.(?:pdf|jpg|png|webp)$")
 
 
 def sniff(head: bytes) -> str | None:
@@ -47,20 +58,42 @@ def clean_filename(name: str) -> str:
     base = PurePath(name.replace("\\", "/")).name
     base = unicodedata.normalize("NFC", base)
     base = "".join(ch for ch in base if unicodedata.category(ch)[0] != "C").strip()
+    if base in {".", ".."}:
+        base = ""
     return base[:200] or "file"
+
+
+def _too_large(size: int) -> ValidationError:
+    limit = settings.UPLOAD_MAX_BYTES
+    return ValidationError(
+        _("The file is too large: %(size)s MB, the limit is %(limit)s MB.")
+        % {"size": f"{size / 1048576:.1f}", "limit": f"{limit / 1048576:g}"},
+        code="too_large",
+    )
+
+
+class LimitedTemporaryFileUploadHandler(TemporaryFileUploadHandler):
+    """Django's handler for large uploads, but it writes at most UPLOAD_MAX_BYTES of a file to
+    the temporary folder: the rest of an oversized file is read and dropped, and the file keeps
+    its true size, so that validate_upload refuses it with the right figure. (The reverse
+    proxy's body limit is what stops the bytes arriving at all.)"""
+
+    def new_file(self, *args: Any, **kwargs: Any) -> None:
+        super().new_file(*args, **kwargs)
+        self.received = 0
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> None:
+        self.received += len(raw_data)
+        if self.received <= settings.UPLOAD_MAX_BYTES:
+            self.file.write(raw_data)
 
 
 def validate_upload(upload: Any, allowed: frozenset[str] = ALL_KINDS) -> str:
     """Return the sniffed kind, or raise ValidationError with a message for the user."""
-    limit = settings.UPLOAD_MAX_BYTES
-    if upload.size is None or upload.size == 0:
+    if not upload.size:
         raise ValidationError(_("The file is empty."), code="empty")
-    if upload.size > limit:
-        raise ValidationError(
-            _("The file is too large: %(size)s MB, the limit is %(limit)s MB.")
-            % {"size": f"{upload.size / 1048576:.1f}", "limit": f"{limit / 1048576:g}"},
-            code="too_large",
-        )
+    if upload.size > settings.UPLOAD_MAX_BYTES:
+        raise _too_large(upload.size)
     upload.seek(0)
     head = upload.read(16)
     upload.seek(0)
@@ -77,20 +110,92 @@ def validate_upload(upload: Any, allowed: frozenset[str] = ALL_KINDS) -> str:
 def store_upload(
     upload: Any, *, user: Any = None, allowed: frozenset[str] = ALL_KINDS
 ) -> StoredFile:
-    """Validate and store an uploaded file; call inside the service's transaction."""
+    """Validate and store an uploaded file; call inside the service's transaction.
+
+    The stored name is random and the extension comes from the sniffed content, never from the
+    client. If the row cannot be written, the file is deleted again before the error goes up; a
+    service that does more work after this call wraps it in `stored_upload` instead.
+    """
     kind = validate_upload(upload, allowed)
     content_type, extension = SIGNATURES[kind]
     digest = hashlib.sha256()
+    size = 0
     for chunk in upload.chunks():
         digest.update(chunk)
+        size += len(chunk)
     upload.seek(0)
+    if size > settings.UPLOAD_MAX_BYTES:  # the bytes, not the size the client declared
+        raise _too_large(size)
     random_name = f"{secrets.token_hex(2)}/{secrets.token_urlsafe(24)}{extension}"
-    stored_name = private_storage().save(random_name, upload)
-    return StoredFile.objects.create(
-        original_name=clean_filename(getattr(upload, "name", "") or "file"),
-        content_type=content_type,
-        size=upload.size,
-        sha256=digest.hexdigest(),
-        storage_name=stored_name,
-        uploaded_by=user if getattr(user, "is_authenticated", False) else None,
-    )
+    storage = private_storage()
+    stored_name = storage.save(random_name, upload)
+    try:
+        with transaction.atomic():
+            return StoredFile.objects.create(
+                original_name=clean_filename(getattr(upload, "name", "") or "file"),
+                content_type=content_type,
+                size=size,
+                sha256=digest.hexdigest(),
+                storage_name=stored_name,
+                uploaded_by=user if getattr(user, "is_authenticated", False) else None,
+            )
+    except BaseException:
+        storage.delete(stored_name)
+        raise
+
+
+@contextmanager
+def stored_upload(
+    upload: Any, *, user: Any = None, allowed: frozenset[str] = ALL_KINDS
+) -> Iterator[StoredFile]:
+    """Store an upload for the work done in the block (the row that points to it, the log).
+
+    If the block raises, the file is deleted at once and the error goes on up, so the service's
+    transaction rolls the rows back and nothing is left half-written. A rollback that happens
+    later, in a caller's outer transaction, or a crash, leaves an unreferenced file that
+    `sweep_orphan_files` removes.
+    """
+    stored = store_upload(upload, user=user, allowed=allowed)
+    try:
+        yield stored
+    except BaseException:
+        private_storage().delete(stored.storage_name)
+        raise
+
+
+def delete_stored_file(stored: StoredFile) -> None:
+    """Delete the row now and the file when the transaction commits (never on a rollback).
+
+    Call inside the service's transaction, after the rows that point to it are gone.
+    """
+    name = stored.storage_name
+    stored.delete()
+    transaction.on_commit(partial(private_storage().delete, name))
+
+
+def sweep_orphan_files(*, older_than: dt.timedelta) -> list[str]:
+    """Delete stored files that no StoredFile row refers to and that are older than `older_than`
+    (so that a transaction still running keeps its file). Returns the names deleted."""
+    root = Path(settings.MEDIA_ROOT)
+    if not root.is_dir():
+        return []
+    cutoff = time.time() - older_than.total_seconds()
+    candidates = [
+        name
+        for path in root.glob("*/*")
+        if STORED_NAME.match(name := path.relative_to(root).as_posix())
+        and path.is_file()
+        and path.stat().st_mtime < cutoff
+    ]
+    storage = private_storage()
+    removed: list[str] = []
+    for start in range(0, len(candidates), 500):
+        batch = candidates[start : start + 500]
+        known = set(
+            StoredFile.objects.filter(storage_name__in=batch).values_list("storage_name", flat=True)
+        )
+        for name in batch:
+            if name not in known:
+                storage.delete(name)
+                removed.append(name)
+    return sorted(removed)

@@ -95,10 +95,16 @@ class UnitSuccession(models.Model):
     """An ended unit's area went (wholly or in part) into a new unit."""
 
     predecessor = models.ForeignKey(
-        AdministrativeUnit, on_delete=models.CASCADE, related_name="successions"
+        AdministrativeUnit,
+        verbose_name=_("predecessor"),
+        on_delete=models.CASCADE,
+        related_name="successions",
     )
     successor = models.ForeignKey(
-        AdministrativeUnit, on_delete=models.CASCADE, related_name="predecessions"
+        AdministrativeUnit,
+        verbose_name=_("successor"),
+        on_delete=models.CASCADE,
+        related_name="predecessions",
     )
     partial = models.BooleanField(
         _("partial"), default=False, help_text=_("Only part of the area moved.")
@@ -122,12 +128,22 @@ class UnitSuccession(models.Model):
 class GazetteerImport(models.Model):
     """One import of a gazetteer file: what came in, from where, and its sources."""
 
-    province_code = models.CharField(max_length=10)
-    file_name = models.CharField(max_length=255)
-    sha256 = models.CharField(max_length=64)
-    counts = models.JSONField(default=dict)
-    sources = models.JSONField(default=list)
-    imported_at = models.DateTimeField(auto_now_add=True)
+    province_code = models.CharField(_("province code"), max_length=10)
+    file_name = models.CharField(_("file"), max_length=255)
+    sha256 = models.CharField("SHA-256", max_length=64)
+    reform_date = models.DateField(
+        _("reform date"), null=True, blank=True, help_text=_("The first day of the new units.")
+    )
+    legal_reference = models.CharField(_("legal reference"), max_length=200, blank=True)
+    counts = models.JSONField(
+        _("counts"),
+        default=dict,
+        help_text=_("What the file holds, what the import changed, and any warnings."),
+    )
+    sources = models.JSONField(
+        _("sources"), default=list, help_text=_("The file's source notes and caveats.")
+    )
+    imported_at = models.DateTimeField(_("imported at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("gazetteer import")
@@ -136,3 +152,23 @@ class GazetteerImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.province_code} {self.file_name}"
+
+    def _unit_changes(self, what: str) -> int:
+        changes = self.counts.get("changes", {})
+        return sum(
+            changes.get(group, {}).get(what, 0)
+            for group in ("province", "districts", "old_communes", "new_communes")
+        )
+
+    @property
+    def units_created(self) -> int:
+        return self._unit_changes("created")
+
+    @property
+    def units_updated(self) -> int:
+        return self._unit_changes("updated")
+
+    @property
+    def links_changed(self) -> int:
+        links = self.counts.get("changes", {}).get("successions", {})
+        return sum(links.get(what, 0) for what in ("created", "updated", "deleted"))

@@ -10,8 +10,16 @@ from ocop.products.enums import ProductStatus
 
 
 class Product(CodedModel):
-    """A producer's product. Its OCOP classification (the scorecard group) is added by the
-    criteria app as a foreign key to its classification node."""
+    """A producer's product. Changes go through ocop.products.services; status only through
+    change_product_status.
+
+    Classification: the OCOP classification (the leaf of ngành/nhóm/phân nhóm that picks the
+    scorecard, QĐ 26/2026 Phụ lục I) belongs to the criteria app. When it exists, it adds here
+    `classification = models.ForeignKey("criteria.ClassificationNode", null=True, blank=True,
+    on_delete=models.PROTECT, related_name="products")` with its migration, a `classification`
+    key to `PRODUCT_FIELDS` in services/products.py, a field to ProductForm and the API schemas.
+    Nothing for it is stored before then.
+    """
 
     CODE_PREFIX = "SP"
     CODE_LENGTH = 7
@@ -59,6 +67,9 @@ class Product(CodedModel):
 
 
 class ProductPhoto(models.Model):
+    """A photo of a product: a StoredFile (JPEG, PNG or WebP) served only through the product's
+    permission-checked photo view."""
+
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="photos")
     file = models.ForeignKey("core.StoredFile", on_delete=models.PROTECT, related_name="+")
     caption = models.CharField(_("caption"), max_length=200, blank=True)

@@ -1,0 +1,1 @@
+"""The pure scoring engine: no database, no Django models. Input types are in `types`."""

@@ -1,0 +1,97 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.urls import reverse
+from ninja import Schema
+
+from ocop.products.models import Product, ProductPhoto
+from ocop.products.queries.products import photos_of
+
+
+class ProductFilters(Schema):
+    status: str | None = None
+    producer: str | None = None  # producer code
+    commune: str | None = None  # administrative unit key of the producer's commune
+    q: str | None = None  # name or producer (without diacritics), GTIN, own code, product code
+
+
+class ProducerRef(Schema):
+    code: str
+    name: str
+
+
+class PhotoOut(Schema):
+    code: str
+    caption: str
+    file_name: str
+    content_type: str
+    size: int
+    url: str
+
+    @staticmethod
+    def resolve_code(obj: ProductPhoto) -> str:
+        return obj.file.code
+
+    @staticmethod
+    def resolve_file_name(obj: ProductPhoto) -> str:
+        return obj.file.original_name
+
+    @staticmethod
+    def resolve_content_type(obj: ProductPhoto) -> str:
+        return obj.file.content_type
+
+    @staticmethod
+    def resolve_size(obj: ProductPhoto) -> int:
+        return obj.file.size
+
+    @staticmethod
+    def resolve_url(obj: ProductPhoto) -> str:
+        return reverse(
+            "api:product_photo", kwargs={"code": obj.product.code, "file_code": obj.file.code}
+        )
+
+
+class ProductOut(Schema):
+    code: str
+    name: str
+    description: str
+    gtin: str
+    producer_sku: str
+    status: str
+    producer: ProducerRef
+    photo_count: int
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+    @staticmethod
+    def resolve_photo_count(obj: Product) -> int:
+        count = getattr(obj, "photo_count", None)  # annotated on lists
+        return obj.photos.count() if count is None else count
+
+
+class ProductDetailOut(ProductOut):
+    photos: list[PhotoOut]
+
+    @staticmethod
+    def resolve_photos(obj: Product) -> list[ProductPhoto]:
+        return list(photos_of(obj))
+
+
+class ProductIn(Schema):
+    producer: str  # the code of a producer the caller may add products to
+    name: str
+    description: str = ""
+    gtin: str = ""
+    producer_sku: str = ""
+
+
+class ProductPatch(Schema):
+    name: str | None = None
+    description: str | None = None
+    gtin: str | None = None
+    producer_sku: str | None = None
+
+
+class ReasonIn(Schema):
+    reason: str = ""

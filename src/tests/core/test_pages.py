@@ -1,0 +1,135 @@
+import pytest
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+
+from ocop.core.middleware import CSP
+
+pytestmark = pytest.mark.django_db
+
+
+def _labels(response):
+    return [str(item["label"]) for item in response.context["nav_menu"]]
+
+
+def test_home_for_a_visitor(db):
+    response = Client().get(reverse("core:home"))
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert '<html lang="vi">' in content
+    assert reverse("accounts:login") in content
+    assert reverse("core:dashboard") not in content
+
+
+def test_home_for_a_signed_in_user_links_the_dashboard(cast, client_for):
+    content = client_for(cast.office).get(reverse("core:home")).content.decode()
+    assert f'href="{reverse("core:dashboard")}"' in content
+    assert reverse("accounts:logout") in content
+
+
+def test_dashboard_requires_sign_in(db):
+    response = Client().get(reverse("core:dashboard"))
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('accounts:login')}?next={reverse('core:dashboard')}"
+
+
+@pytest.mark.parametrize(
+    ("name", "figures"),
+    [
+        ("office", {"producers_total": 2, "producers_pending": 0, "products_total": 2}),
+        ("commune", {"producers_total": 1, "producers_pending": 0, "products_total": 1}),
+        ("commune2", {"producers_total": 1, "producers_pending": 0, "products_total": 1}),
+        ("producer1", {"producers_total": 1, "producers_pending": 0, "products_total": 1}),
+        ("buyer", {"producers_total": 0, "producers_pending": 0, "products_total": 0}),
+        ("outsider", {"producers_total": 0, "producers_pending": 0, "products_total": 0}),
+    ],
+)
+def test_dashboard_counts_are_scoped(cast, client_for, name, figures):
+    response = client_for(getattr(cast, name)).get(reverse("core:dashboard"))
+    assert response.status_code == 200
+    assert response.context["figures"] == figures
+
+
+def test_dashboard_counts_the_pending_producers_of_the_commune_only(cast, client_for):
+    type(cast.prod1).objects.filter(pk=cast.prod1.pk).update(status="pending")
+    type(cast.prod2).objects.filter(pk=cast.prod2.pk).update(status="pending")
+    commune = client_for(cast.commune).get(reverse("core:dashboard")).context["figures"]
+    office = client_for(cast.office).get(reverse("core:dashboard")).context["figures"]
+    assert (commune["producers_pending"], office["producers_pending"]) == (1, 2)
+
+
+def test_healthz(db):
+    response = Client().get(reverse("core:healthz"))
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": connection.vendor}
+    assert "no-cache" in response["Cache-Control"]
+
+
+def test_security_headers_on_every_page(db):
+    response = Client().get(reverse("core:home"))
+    assert response["Content-Security-Policy"] == CSP
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["Permissions-Policy"] == "camera=(self), geolocation=(), microphone=()"
+
+
+def test_pages_have_no_inline_script_or_style(cast, client_for):
+    for url in [reverse("core:home"), reverse("core:dashboard"), reverse("accounts:profile")]:
+        content = client_for(cast.office).get(url).content.decode()
+        assert "<script" not in content, url
+        assert "style=" not in content, url
+        assert "<style" not in content, url
+
+
+def test_language_switch(db):
+    client = Client()
+    assert '<html lang="vi">' in client.get(reverse("core:home")).content.decode()
+    response = client.post("/i18n/setlang/", {"language": "en", "next": reverse("core:home")})
+    assert (response.status_code, response["Location"]) == (302, reverse("core:home"))
+    content = client.get(reverse("core:home")).content.decode()
+    assert '<html lang="en">' in content
+    assert "Tiếng Việt" in content  # the way back
+
+
+@pytest.mark.parametrize(
+    ("name", "labels"),
+    [
+        (None, ["Administrative map"]),
+        ("outsider", ["Dashboard", "Administrative map"]),
+        ("buyer", ["Dashboard", "Administrative map"]),
+        ("office", ["Dashboard", "Producers", "Products", "Administrative map"]),
+        ("commune", ["Dashboard", "Producers", "Products", "Administrative map"]),
+        ("chair", ["Dashboard", "Producers", "Products", "Administrative map"]),
+        ("producer1", ["Dashboard", "My producer", "My products", "Administrative map"]),
+        ("producer1_staff", ["Dashboard", "My producer", "My products", "Administrative map"]),
+        (
+            "admin",
+            ["Dashboard", "Producers", "Products", "Administrative map", "Administration"],
+        ),
+    ],
+)
+def test_menu_per_role(cast, name, labels):
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    if name:
+        client.force_login(getattr(cast, name))
+    response = client.get(reverse("core:home"))
+    assert _labels(response) == labels
+
+
+def test_menu_marks_the_current_page(cast, client_for):
+    response = client_for(cast.office).get(reverse("core:dashboard"))
+    assert [item["active"] for item in response.context["nav_menu"]] == [
+        True,
+        False,
+        False,
+        False,
+    ]
+    assert 'aria-current="page"' in response.content.decode()
+
+
+def test_error_pages_use_the_layout(db):
+    response = Client().get("/khong-co-trang-nay/")
+    assert response.status_code == 404
+    assert '<html lang="vi">' in response.content.decode()
+    assert response.templates[0].name == "404.html"
