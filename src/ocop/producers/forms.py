@@ -10,7 +10,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from ocop.core.text import nfc
+from ocop.core.forms import NFCFormMixin
 from ocop.geo.models import AdministrativeUnit
 from ocop.geo.queries.gazetteer import commune_choices
 from ocop.producers.enums import ProducerKind, ProducerStatus, Sex
@@ -29,26 +29,6 @@ DATE_INPUT_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d"]
 def current_communes() -> QuerySet[AdministrativeUnit]:
     """The communes and wards that exist today, by name (the gazetteer's list for a select)."""
     return commune_choices()
-
-
-class NFCFormMixin:
-    """Normalise every submitted value to NFC before the fields see it (passwords excepted), so
-    that a name typed in decomposed form is stored, compared and searched as the composed one."""
-
-    raw_fields: tuple[str, ...] = ()
-
-    def __init__(self, data: Any = None, *args: Any, **kwargs: Any) -> None:
-        if data is not None:
-            prefix = kwargs.get("prefix")
-            raw = {f"{prefix}-{name}" if prefix else name for name in self.raw_fields}
-            if hasattr(data, "getlist"):
-                data = data.copy()
-                for key in list(data.keys()):
-                    if key not in raw:
-                        data.setlist(key, [nfc(value) for value in data.getlist(key)])
-            else:
-                data = {key: value if key in raw else nfc(value) for key, value in data.items()}
-        super().__init__(data, *args, **kwargs)  # type: ignore[call-arg]
 
 
 def _date_field(label: Any) -> forms.DateField:

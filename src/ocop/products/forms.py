@@ -7,13 +7,12 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from ocop.accounts.rules import Access
+from ocop.core.forms import NFCForm
 from ocop.core.services.uploads import IMAGE_KINDS, validate_upload
-from ocop.core.text import nfc
 from ocop.producers.models import Producer
 from ocop.products.models import Product, ProductPhoto
 from ocop.products.queries.products import producers_open_to
@@ -23,24 +22,6 @@ from ocop.products.validators import validate_gtin
 
 def _label(model: Any, name: str) -> Any:
     return capfirst(model._meta.get_field(name).verbose_name)
-
-
-def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Show a service's ValidationError on the form: on the field of the same name, otherwise
-    at the top of the form."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for key, errors in exc.error_dict.items():
-        field = key if key in form.fields and key != NON_FIELD_ERRORS else None
-        for error in errors:
-            form.add_error(field, error)
-
-
-class NFCForm(forms.Form):
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        return {key: nfc(value) for key, value in cleaned.items()}
 
 
 class ProductForm(NFCForm):

@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ocop.accounts.rules import access_for
-from ocop.products.forms import ProductForm, StatusForm, add_service_errors
+from ocop.core.forms import add_service_errors
+from ocop.products.forms import ProductForm, StatusForm
 from ocop.products.models import Product
 from ocop.products.queries.products import access_product, producers_open_to
 from ocop.products.services.products import (

@@ -10,8 +10,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from ocop.core.forms import add_service_errors
 from ocop.core.views.files import stored_file_response
-from ocop.products.forms import PhotoForm, add_service_errors
+from ocop.products.forms import PhotoForm
 from ocop.products.queries.products import access_product, access_product_photo
 from ocop.products.services.products import add_product_photo, remove_product_photo
 

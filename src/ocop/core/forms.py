@@ -1,0 +1,47 @@
+"""Form helpers every app uses: NFC normalisation of input and service errors on fields."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+
+from ocop.core.text import nfc
+
+
+class NFCFormMixin:
+    """Normalise every submitted value to NFC before the fields see it (the `raw_fields`, such as
+    passwords, excepted), so that a name typed in decomposed form is stored, compared and searched
+    as the composed one."""
+
+    raw_fields: tuple[str, ...] = ()
+
+    def __init__(self, data: Any = None, *args: Any, **kwargs: Any) -> None:
+        if data is not None:
+            prefix = kwargs.get("prefix")
+            raw = {f"{prefix}-{name}" if prefix else name for name in self.raw_fields}
+            if hasattr(data, "getlist"):
+                data = data.copy()
+                for key in list(data.keys()):
+                    if key not in raw:
+                        data.setlist(key, [nfc(value) for value in data.getlist(key)])
+            else:
+                data = {key: value if key in raw else nfc(value) for key, value in data.items()}
+        super().__init__(data, *args, **kwargs)  # type: ignore[call-arg]
+
+
+class NFCForm(NFCFormMixin, forms.Form):
+    pass
+
+
+def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
+    """Show a service's ValidationError on the form: on the field of the same name, otherwise
+    at the top of the form."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc)
+        return
+    for key, errors in exc.error_dict.items():
+        field = key if key in form.fields and key != NON_FIELD_ERRORS else None
+        for error in errors:
+            form.add_error(field, error)
