@@ -13,8 +13,11 @@ second; the ratio printed is measured / target. A measurement, not a test: nothi
 from __future__ import annotations
 
 import argparse
+import atexit
+import io
 import os
 import random
+import shutil
 import sys
 import tempfile
 import time
@@ -105,19 +108,26 @@ def hand_built_spec():  # type: ignore[no-untyped-def]
     )
 
 
-def imported_spec():  # type: ignore[no-untyped-def]
-    """Bộ 6 from the bundled data, imported into a throw-away SQLite database; None if the
-    criteria app cannot do that (yet)."""
+def use_throwaway_database() -> None:
+    """Point Django at an empty SQLite file (before django.setup())."""
     tmp = tempfile.mkdtemp(prefix="ocop-bench-")
+    atexit.register(shutil.rmtree, tmp, ignore_errors=True)
     os.environ["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
+
+
+def imported_spec():  # type: ignore[no-untyped-def]
+    """Bộ 6 from the bundled data, imported into the throw-away database; None if the criteria
+    app cannot do that (yet)."""
     try:
         from django.core.management import call_command
+
         from ocop.criteria.queries.specs import load_scorecard_spec
+        from ocop.criteria.services.reading import QD26_FILE
 
         call_command("migrate", verbosity=0, interactive=False)
-        call_command("import-criteria", verbosity=0)
+        call_command("import-criteria", str(QD26_FILE), verbosity=0, stdout=io.StringIO())
         return load_scorecard_spec("qd26-2026", 6)
-    except Exception as exc:  # the importer may not exist yet: fall back, say why
+    except Exception as exc:  # the importer may be missing or broken: fall back, say why
         print(
             f"(bundled data not available: {type(exc).__name__}: {exc}; using the hand-built spec)"
         )
@@ -144,6 +154,8 @@ def main() -> None:
     args = parser.parse_args()
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ocop.settings")
+    if not args.hand_built:
+        use_throwaway_database()
     import django
 
     django.setup()

@@ -68,6 +68,8 @@ install(api)
 
 def _mount() -> None:
     from ocop.accounts.api import router as accounts_router
+    from ocop.criteria.api import router as criteria_router
+    from ocop.criteria.api_scoring import router as scoring_router
     from ocop.geo.api import router as geo_router
     from ocop.producers.api import router as producers_router
     from ocop.products.api import router as products_router
@@ -76,6 +78,8 @@ def _mount() -> None:
     api.add_router("/geo", geo_router)
     api.add_router("/producers", producers_router)
     api.add_router("/products", products_router)
+    api.add_router("/criteria", criteria_router)
+    api.add_router("/scoring", scoring_router)
 
 
 _mount()

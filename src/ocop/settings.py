@@ -98,13 +98,14 @@ INSTALLED_APPS = [
     "ocop.geo",
     "ocop.producers",
     "ocop.products",
+    "ocop.criteria",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",  # HSTS, SSL redirect, referrer policy: first
     "whitenoise.middleware.WhiteNoiseMiddleware",  # static files before anything touches the session
     "django.contrib.sessions.middleware.SessionMiddleware",  # the locale middleware reads the session
-    "django.middleware.locale.LocaleMiddleware",  # activate the language early (vi by default)
+    "ocop.core.middleware.VietnameseFirstLocaleMiddleware",  # vi unless the switch chose en; early
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -10,6 +10,7 @@ urlpatterns = [
     path("dia-ban/", include("ocop.geo.urls")),
     path("chu-the/", include("ocop.producers.urls")),
     path("san-pham/", include("ocop.products.urls")),
+    path("tieu-chi/", include("ocop.criteria.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("quan-tri/", admin.site.urls),

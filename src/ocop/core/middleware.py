@@ -2,7 +2,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
 
 from ocop.core.problems import PROBLEM_CONTENT_TYPE, problem_for_status
 
@@ -53,3 +56,22 @@ class ApiProblemMiddleware:
         ):
             return problem_for_status(request, response)
         return response
+
+
+class VietnameseFirstLocaleMiddleware(LocaleMiddleware):
+    """Vietnamese unless the person chose English with the language switch.
+
+    Django's LocaleMiddleware follows the browser's Accept-Language, which would show English to
+    an official whose browser came set up in English. Here only the language cookie (set by the
+    switch at /i18n/setlang/) changes the language; everyone else gets LANGUAGE_CODE ("vi").
+    API clients are programs, not people: under /api/ Accept-Language is honoured as usual.
+    """
+
+    def process_request(self, request: HttpRequest) -> None:
+        if request.path.startswith(API_PREFIX):
+            super().process_request(request)
+            return
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()

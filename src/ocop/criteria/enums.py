@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class CriteriaSetStatus(models.TextChoices):
@@ -37,7 +38,7 @@ class ClassificationLevel(models.TextChoices):
 
 
 class NodeKind(models.TextChoices):
-    PART = "part", _("part")
+    PART = "part", pgettext_lazy("scorecard", "part")
     GROUP = "group", _("group")
     CRITERION = "criterion", _("criterion")
     SUBCRITERION = "subcriterion", _("sub-criterion")

@@ -1,6 +1,7 @@
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import translation
 
 from ocop.accounts.enums import OrganisationKind, Role
 from ocop.accounts.models import Membership
@@ -31,7 +32,7 @@ def test_add_member_gives_the_role_through_the_service(capsys):
 def test_add_member_refuses_a_role_that_does_not_fit(db):
     UserFactory(username="hung")
     buyer = OrganisationFactory(kind=OrganisationKind.BUYER)
-    with pytest.raises(CommandError, match="This role does not belong"):
+    with translation.override("en"), pytest.raises(CommandError, match="This role does not belong"):
         call_command("add-member", "hung", buyer.code, "council_chair")
     assert Membership.objects.count() == 0
 

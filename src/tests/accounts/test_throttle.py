@@ -1,5 +1,6 @@
 import pytest
 from django.test import RequestFactory
+from django.utils import translation
 
 from ocop.accounts.throttle import (
     LoginThrottled,
@@ -45,7 +46,7 @@ def test_after_the_limit_even_the_right_password_is_refused(cast, settings):
         authenticate_limited(request, "outsider", PASSWORD)
     assert caught.value.retry_after == 900
     assert caught.value.message == (
-        "Too many failed sign-in attempts. Wait 15 minutes and try again."
+        "Đăng nhập sai quá nhiều lần. Vui lòng chờ 15 phút rồi thử lại."
     )
     # another address, or another username, is not locked
     assert authenticate_limited(_request("10.0.0.9"), "outsider", PASSWORD) == cast.outsider
@@ -66,9 +67,11 @@ def test_behind_a_proxy_the_address_is_the_last_forwarded_hop(cast, settings):
 
 
 def test_the_message_counts_minutes():
-    assert LoginThrottled(60).message == (
-        "Too many failed sign-in attempts. Wait 1 minute and try again."
-    )
-    assert LoginThrottled(1800).message == (
-        "Too many failed sign-in attempts. Wait 30 minutes and try again."
-    )
+    with translation.override("en"):
+        assert LoginThrottled(60).message == (
+            "Too many failed sign-in attempts. Wait 1 minute and try again."
+        )
+    with translation.override("en"):
+        assert LoginThrottled(1800).message == (
+            "Too many failed sign-in attempts. Wait 30 minutes and try again."
+        )

@@ -92,29 +92,38 @@ def test_language_switch(db):
     assert "Tiếng Việt" in content  # the way back
 
 
+DASHBOARD, MAP = "Bảng điều khiển", "Địa bàn hành chính"
+STAFF_MENU = [DASHBOARD, "Chủ thể", "Sản phẩm", MAP]
+PRODUCER_MENU = [DASHBOARD, "Chủ thể của tôi", "Sản phẩm của tôi", MAP]
+
+
 @pytest.mark.parametrize(
     ("name", "labels"),
     [
-        (None, ["Administrative map"]),
-        ("outsider", ["Dashboard", "Administrative map"]),
-        ("buyer", ["Dashboard", "Administrative map"]),
-        ("office", ["Dashboard", "Producers", "Products", "Administrative map"]),
-        ("commune", ["Dashboard", "Producers", "Products", "Administrative map"]),
-        ("chair", ["Dashboard", "Producers", "Products", "Administrative map"]),
-        ("producer1", ["Dashboard", "My producer", "My products", "Administrative map"]),
-        ("producer1_staff", ["Dashboard", "My producer", "My products", "Administrative map"]),
-        (
-            "admin",
-            ["Dashboard", "Producers", "Products", "Administrative map", "Administration"],
-        ),
+        (None, [MAP]),
+        ("outsider", [DASHBOARD, MAP]),
+        ("buyer", [DASHBOARD, MAP]),
+        ("office", STAFF_MENU),
+        ("commune", STAFF_MENU),
+        ("chair", STAFF_MENU),
+        ("producer1", PRODUCER_MENU),
+        ("producer1_staff", PRODUCER_MENU),
+        ("admin", [*STAFF_MENU, "Quản trị"]),
     ],
 )
-def test_menu_per_role(cast, name, labels):
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+def test_menu_per_role_in_vietnamese(cast, name, labels):
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")  # the browser's language does not matter
     if name:
         client.force_login(getattr(cast, name))
     response = client.get(reverse("core:home"))
     assert _labels(response) == labels
+
+
+def test_menu_in_english_after_the_switch(cast, client_for):
+    client = client_for(cast.office)
+    client.post("/i18n/setlang/", {"language": "en", "next": reverse("core:home")})
+    response = client.get(reverse("core:home"))
+    assert _labels(response) == ["Dashboard", "Producers", "Products", "Administrative map"]
 
 
 def test_menu_marks_the_current_page(cast, client_for):
@@ -133,3 +142,14 @@ def test_error_pages_use_the_layout(db):
     assert response.status_code == 404
     assert '<html lang="vi">' in response.content.decode()
     assert response.templates[0].name == "404.html"
+
+
+def test_pages_are_vietnamese_even_when_the_browser_asks_for_english(db):
+    response = Client(HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").get(reverse("core:home"))
+    assert response.headers["Content-Language"] == "vi"
+    assert '<html lang="vi">' in response.content.decode()
+
+
+def test_the_api_follows_accept_language(db):
+    response = Client(HTTP_ACCEPT_LANGUAGE="en").get("/api/v1/no/such/thing")
+    assert response.headers["Content-Language"] == "en"

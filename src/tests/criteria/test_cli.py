@@ -9,10 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import translation
 
-from ocop.criteria.services.importer import import_criteria
-from ocop.criteria.services.reading import QD26_FILE
-
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("qd26")]
 
 # A 4★ product on bộ 6: A 32 + B 18 + C 25 = 75, every 4★ minimum met.
 GOOD = {
@@ -35,11 +32,6 @@ KEYS = [
     "knocked_out",
     "members",
 ]
-
-
-@pytest.fixture(autouse=True)
-def qd26(db):
-    import_criteria(path=QD26_FILE)
 
 
 @pytest.fixture(autouse=True)
@@ -165,7 +157,9 @@ def test_a_knock_out_prints_the_rule_and_zero_stars():
 def test_bad_sheets_exit_2_with_one_line_per_problem_naming_the_criterion():
     m1 = {k: v for k, v in GOOD.items() if k != "6.1"} | {"1.1": 4, "9.9": 1}
     m2 = {**GOOD, "2.4": 2}
-    code, out, err = score({"sheets": [{"member": "m1", "selections": m1}, {"member": "m2", "selections": m2}]})
+    code, out, err = score(
+        {"sheets": [{"member": "m1", "selections": m1}, {"member": "m2", "selections": m2}]}
+    )
     assert (code, out) == (2, "")
     assert err.splitlines() == [
         "error: [m1] 4 points is not an option of criterion 1.1 (allowed: 0, 1, 2, 3).",
@@ -237,4 +231,7 @@ def test_a_missing_file_exits_2(tmp_path):
             stderr=err,
         )
     assert excinfo.value.code == 2
-    assert err.getvalue() == f"error: Cannot read {tmp_path / 'none.json'}: No such file or directory\n"
+    assert (
+        err.getvalue()
+        == f"error: Cannot read {tmp_path / 'none.json'}: No such file or directory\n"
+    )

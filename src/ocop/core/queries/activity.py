@@ -11,6 +11,6 @@ def history_for(obj: models.Model, limit: int = 200) -> models.QuerySet[Activity
     content_type = ContentType.objects.get_for_model(obj, for_concrete_model=False)
     return (
         ActivityLog.objects.filter(content_type=content_type, object_id=str(obj.pk))
-        .select_related("actor")
+        .select_related("actor", "content_type")
         .order_by("-created_at", "-id")[:limit]
     )

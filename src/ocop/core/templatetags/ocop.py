@@ -1,11 +1,20 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django import template
 from django.utils.formats import number_format
 
 register = template.Library()
+
+
+@register.filter
+def history_rows(entries: Any) -> list[Any]:
+    """Activity-log rows ready to show: verbs, field labels and choice labels."""
+    from ocop.core.history import history_rows as rows  # leaf: templatetags load early
+
+    return rows(entries)
 
 
 @register.filter

@@ -58,7 +58,9 @@ class CriteriaSet(models.Model):
         default=default_bands,
         help_text=_("[stars, lowest average total] pairs, highest band first."),
     )
-    certified_levels = models.JSONField(_("certified star levels"), default=default_certified_levels)
+    certified_levels = models.JSONField(
+        _("certified star levels"), default=default_certified_levels
+    )
     requirement_policy = models.CharField(
         _("minimum-star requirement policy"),
         max_length=20,

@@ -124,7 +124,11 @@ class ScorecardTree:
                 for option in node.option_list  # type: ignore[attr-defined]
             ]
             items += [
-                (note.seq, 0 if note.kind == NoteKind.PROBLEM else 2, Row("note", note, node.level, node))
+                (
+                    note.seq,
+                    0 if note.kind == NoteKind.PROBLEM else 2,
+                    Row("note", note, node.level, node),
+                )
                 for note in node.note_list  # type: ignore[attr-defined]
             ]
             rows.extend(row for _seq, _order, row in sorted(items, key=lambda item: item[:2]))
@@ -194,6 +198,8 @@ def band_rows(criteria_set: CriteriaSet) -> list[dict[str, Any]]:
     rows = []
     upper = None
     for stars, lower in bands:
-        rows.append({"stars": stars, "lower": lower, "upper": upper, "certified": stars in certified})
+        rows.append(
+            {"stars": stars, "lower": lower, "upper": upper, "certified": stars in certified}
+        )
         upper = lower
     return rows

@@ -250,7 +250,9 @@ def _write_classification(
 ) -> None:
     """Classification nodes are kept by code (products point at them): created, updated or
     removed as the file says."""
-    existing = {node.code: node for node in ClassificationNode.objects.filter(criteria_set=criteria_set)}
+    existing = {
+        node.code: node for node in ClassificationNode.objects.filter(criteria_set=criteria_set)
+    }
     wanted = {data.code for data in checked.classification}
     stale = [node.pk for code, node in existing.items() if code not in wanted]
     if stale:
@@ -267,7 +269,9 @@ def _write_classification(
         }
         node = existing.get(data.code)
         if node is None:
-            node = ClassificationNode.objects.create(criteria_set=criteria_set, code=data.code, **values)
+            node = ClassificationNode.objects.create(
+                criteria_set=criteria_set, code=data.code, **values
+            )
         else:
             for name, value in values.items():
                 setattr(node, name, value)

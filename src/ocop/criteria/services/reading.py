@@ -23,6 +23,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ocop.core.text import nfc
 from ocop.criteria.enums import (
@@ -37,7 +38,6 @@ from ocop.criteria.enums import (
     SourceFormat,
 )
 from ocop.criteria.services.validation import (
-    ERROR,
     WARNING,
     Finding,
     is_int,
@@ -79,13 +79,21 @@ class CriteriaImportError(ValidationError):
         self.file_name = file_name
 
     def report(self) -> str:
-        errors = [problem for problem in self.problems if problem.is_error]
+        errors = sum(1 for problem in self.problems if problem.is_error)
+        warnings = len(self.problems) - errors
         shown = self.problems[:MAX_PROBLEMS_SHOWN]
         lines = [
             _(
-                "The criteria file %(file)s was refused (%(count)d problems); nothing was written:"
+                "The criteria file %(file)s was refused (%(errors)s, %(warnings)s); nothing was "
+                "written:"
             )
-            % {"file": self.file_name or "–", "count": len(errors)}
+            % {
+                "file": self.file_name or "–",
+                "errors": ngettext("%(count)d error", "%(count)d errors", errors)
+                % {"count": errors},
+                "warnings": ngettext("%(count)d warning", "%(count)d warnings", warnings)
+                % {"count": warnings},
+            }
         ]
         lines += [f"  - {problem}" for problem in shown]
         if len(self.problems) > len(shown):
@@ -93,7 +101,9 @@ class CriteriaImportError(ValidationError):
         return "\n".join(lines)
 
 
-def _problem(message: str, *, scorecard: int | None = None, code: str = "", rule: str = "file") -> Finding:
+def _problem(
+    message: str, *, scorecard: int | None = None, code: str = "", rule: str = "file"
+) -> Finding:
     return Finding(scorecard, code, rule, message)
 
 
@@ -246,7 +256,11 @@ def _load_json(path: Path) -> tuple[Any, bytes]:
         raw = path.read_bytes()
     except OSError as exc:
         raise CriteriaImportError(
-            [_problem(_("The file %(path)s cannot be read: %(error)s") % {"path": path, "error": exc})],
+            [
+                _problem(
+                    _("The file %(path)s cannot be read: %(error)s") % {"path": path, "error": exc}
+                )
+            ],
             file_name=path.name,
         ) from exc
     try:
@@ -268,7 +282,9 @@ def load_registry(path: Path = REGISTRY_FILE) -> dict[str, dict[str, Any]]:
     data, _raw = _load_json(path)
     files = data.get("files") if isinstance(data, Mapping) else None
     if not isinstance(files, Mapping):
-        raise CriteriaImportError([_problem(_("The registry has no “files” object."))], file_name=path.name)
+        raise CriteriaImportError(
+            [_problem(_("The registry has no “files” object."))], file_name=path.name
+        )
     return {str(name): dict(entry) for name, entry in files.items()}
 
 
@@ -307,7 +323,11 @@ def _date(value: Any, name: str, problems: list[Finding]) -> dt.date | None:
         return dt.date.fromisoformat(str(value))
     except ValueError:
         problems.append(
-            _problem(_("The registry's “%(field)s” is not a date (YYYY-MM-DD): %(value)s") % {"field": name, "value": value}, rule="registry")
+            _problem(
+                _("The registry's “%(field)s” is not a date (YYYY-MM-DD): %(value)s")
+                % {"field": name, "value": value},
+                rule="registry",
+            )
         )
         return None
 
@@ -317,7 +337,11 @@ def set_meta(entry: Mapping[str, Any], data: Mapping[str, Any], file_name: str) 
     code = nfc(entry.get("code"))
     if not isinstance(code, str) or not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,39}", code):
         problems.append(
-            _problem(_("The criteria-set code %(code)r must be lower-case letters, digits and hyphens.") % {"code": code}, rule="registry")
+            _problem(
+                _("The criteria-set code %(code)r must be lower-case letters, digits and hyphens.")
+                % {"code": code},
+                rule="registry",
+            )
         )
     part_maxima = entry.get("part_maxima")
     if not (
@@ -325,18 +349,30 @@ def set_meta(entry: Mapping[str, Any], data: Mapping[str, Any], file_name: str) 
         and part_maxima
         and all(isinstance(key, str) and is_int(value) for key, value in part_maxima.items())
     ):
-        problems.append(_problem(_("The registry's “part_maxima” must map part codes to points."), rule="registry"))
+        problems.append(
+            _problem(
+                _("The registry's “part_maxima” must map part codes to points."), rule="registry"
+            )
+        )
         part_maxima = {}
-    in_force_from = _date(entry.get("in_force_from"), "in_force_from", problems)
-    if in_force_from is None and not any(p.rule == "registry" and "in_force_from" in p.message for p in problems):
+    if entry.get("in_force_from") in (None, ""):
         problems.append(_problem(_("The registry's “in_force_from” is missing."), rule="registry"))
+    in_force_from = _date(entry.get("in_force_from"), "in_force_from", problems)
     in_force_to = _date(entry.get("in_force_to"), "in_force_to", problems)
     status = entry.get("status", CriteriaSetStatus.PUBLISHED)
     if status not in (CriteriaSetStatus.PUBLISHED, CriteriaSetStatus.SUPERSEDED):
-        problems.append(_problem(_("The registry's “status” must be published or superseded."), rule="registry"))
+        problems.append(
+            _problem(_("The registry's “status” must be published or superseded."), rule="registry")
+        )
     policy = entry.get("requirement_policy", RequirementPolicy.MEAN)
     if policy not in RequirementPolicy.values:
-        problems.append(_problem(_("The registry's “requirement_policy” is not known: %(value)s") % {"value": policy}, rule="registry"))
+        problems.append(
+            _problem(
+                _("The registry's “requirement_policy” is not known: %(value)s")
+                % {"value": policy},
+                rule="registry",
+            )
+        )
     if problems:
         raise CriteriaImportError(problems, file_name=file_name)
     provenance = [str(entry.get("provenance") or "")]
@@ -344,7 +380,7 @@ def set_meta(entry: Mapping[str, Any], data: Mapping[str, Any], file_name: str) 
         if isinstance(data.get(key), str):
             provenance.append(data[key])
     document = entry.get("document_title") or data.get("document") or ""
-    assert in_force_from is not None  # noqa: S101 (checked above)
+    assert in_force_from is not None  # a problem above otherwise
     return SetMeta(
         code=code,
         name=nfc(str(entry.get("name") or code)),
@@ -358,7 +394,9 @@ def set_meta(entry: Mapping[str, Any], data: Mapping[str, Any], file_name: str) 
         status=str(status),
         provenance="\n\n".join(nfc(text) for text in provenance if text),
         official_link=str(data.get("official_link_reported") or entry.get("official_link") or ""),
-        star_marker_legend=str(data.get("star_marker_legend") or ""),
+        star_marker_legend=nfc(
+            str(entry.get("star_marker_legend") or data.get("star_marker_legend") or "")
+        ),
         bands=[list(band) for band in entry.get("bands", DEFAULT_BANDS)],
         certified_levels=list(entry.get("certified_levels", [3, 4, 5])),
         requirement_policy=str(policy),
@@ -382,7 +420,14 @@ def load_corrections(name: str | None) -> list[CorrectionData]:
     data, _raw = _load_json(DATA_DIR / name)
     rows = data.get("corrections") if isinstance(data, Mapping) else None
     if not isinstance(rows, list):
-        raise CriteriaImportError([_problem(_("The corrections file %(file)s has no “corrections” list.") % {"file": name})], file_name=name)
+        raise CriteriaImportError(
+            [
+                _problem(
+                    _("The corrections file %(file)s has no “corrections” list.") % {"file": name}
+                )
+            ],
+            file_name=name,
+        )
     corrections = []
     for row in rows:
         corrections.append(
@@ -405,8 +450,8 @@ def _find_node(board: Mapping[str, Any], code: str) -> dict[str, Any] | None:
     stack = list(board.get("sections") or [])
     while stack:
         node = stack.pop()
-        if str(node.get("code")) == code:
-            return node  # type: ignore[no-any-return]
+        if str(node.get("code")) == code and isinstance(node, dict):
+            return node
         stack.extend(node.get("children") or [])
     return None
 
@@ -420,7 +465,11 @@ def apply_corrections(
     corrections are recorded but never applied.
     """
     corrected = copy.deepcopy(dict(data))
-    boards = {board.get("no"): board for board in corrected.get("boards") or [] if isinstance(board, Mapping)}
+    boards = {
+        board.get("no"): board
+        for board in corrected.get("boards") or []
+        if isinstance(board, Mapping)
+    }
     stale: list[Finding] = []
     for index, correction in enumerate(corrections, start=1):
         if correction.status == CorrectionStatus.REJECTED:
@@ -438,7 +487,11 @@ def apply_corrections(
         target: dict[str, Any] | None = node
         if node is not None and correction.option_seq is not None:
             target = next(
-                (option for option in node.get("options") or [] if option.get("seq") == correction.option_seq),
+                (
+                    option
+                    for option in node.get("options") or []
+                    if option.get("seq") == correction.option_seq
+                ),
                 None,
             )
         if target is None or correction.field not in target:
@@ -654,7 +707,8 @@ def _read_set(
                 number,
                 code,
                 "duplicate-code",
-                _("the code appears more than once; the repeat is stored as %(code)s.") % {"code": renamed},
+                _("the code appears more than once; the repeat is stored as %(code)s.")
+                % {"code": renamed},
                 WARNING,
             )
         )
@@ -668,7 +722,9 @@ def _read_set(
             group_code, group_display = numbered(group_title) or ("", group_title)
             criteria = raw_group.get("criteria") or []
             if len(criteria) == 1 and not criteria[0].get("title"):
-                group = _set_criterion(criteria[0], unique(group_code), group_title, group_display, 1, seq)
+                group = _set_criterion(
+                    criteria[0], unique(group_code), group_title, group_display, 1, seq
+                )
             else:
                 group = NodeData(unique(group_code), group_title, group_display, 1, None)
                 by_code: dict[str, NodeData] = {}
@@ -680,7 +736,13 @@ def _read_set(
                     parent = group if level == 2 else by_code.get(parent_code)
                     if parent is None or level > 3:
                         problems.append(
-                            Finding(number, code, "structure", _("the criterion “%(title)s” has no parent row.") % {"title": title})
+                            Finding(
+                                number,
+                                code,
+                                "structure",
+                                _("the criterion “%(title)s” has no parent row.")
+                                % {"title": title},
+                            )
                         )
                         continue
                     node = _set_criterion(raw, unique(code), title, display, level, seq)
@@ -695,7 +757,7 @@ def _read_set(
         if node.children:
             node.max_points = sum((total(child) for child in node.children), Decimal(0))
             node.options = []
-        assert node.max_points is not None  # noqa: S101 (set for every criterion row)
+        assert node.max_points is not None
         return node.max_points
 
     for part in parts:
@@ -714,7 +776,9 @@ def _read_sets(
     data: Mapping[str, Any], entry: Mapping[str, Any], findings: list[Finding]
 ) -> tuple[list[ScorecardData], list[Finding], list[Finding]]:
     """The scorecards; the errors left; the warnings (incomplete sets included)."""
-    incomplete = {int(key): nfc(str(text)) for key, text in (entry.get("incomplete_sets") or {}).items()}
+    incomplete = {
+        int(key): nfc(str(text)) for key, text in (entry.get("incomplete_sets") or {}).items()
+    }
     failing = {finding.scorecard for finding in findings if finding.is_error}
     errors = [f for f in findings if f.is_error and f.scorecard not in incomplete]
     warnings = [
@@ -724,7 +788,15 @@ def _read_sets(
     ]
     for number in sorted(set(incomplete) - failing):
         warnings.append(
-            Finding(number, "", "incomplete", _("the registry marks the set incomplete although it passes validation; it stays marked incomplete."), WARNING)
+            Finding(
+                number,
+                "",
+                "incomplete",
+                _(
+                    "the registry marks the set incomplete although it passes validation; it stays marked incomplete."
+                ),
+                WARNING,
+            )
         )
     seq = _Seq()
     scorecards: list[ScorecardData] = []
@@ -734,7 +806,9 @@ def _read_sets(
         set_problems: list[Finding] = []
         parts = _read_set(item, seq, warnings, set_problems)
         if number in incomplete:
-            warnings += [Finding(f.scorecard, f.code, f.rule, f.message, WARNING) for f in set_problems]
+            warnings += [
+                Finding(f.scorecard, f.code, f.rule, f.message, WARNING) for f in set_problems
+            ]
         else:
             problems += set_problems
         scorecard = ScorecardData(
@@ -795,13 +869,17 @@ def read_classification(
     """The classification tree of the registry's file; without one, a node per scorecard."""
     if not name:
         return [
-            ClassificationData(str(s.number), ClassificationLevel.SUBGROUP, s.name, "", s.number, None)
+            ClassificationData(
+                str(s.number), ClassificationLevel.SUBGROUP, s.name, "", s.number, None
+            )
             for s in scorecards
         ]
     data, _raw = _load_json(DATA_DIR / name)
     rows = data.get("nodes") if isinstance(data, Mapping) else None
     if not isinstance(rows, list):
-        problems.append(_problem(_("The classification file %(file)s has no “nodes” list.") % {"file": name}))
+        problems.append(
+            _problem(_("The classification file %(file)s has no “nodes” list.") % {"file": name})
+        )
         return []
     numbers = {scorecard.number for scorecard in scorecards}
     nodes: list[ClassificationData] = []
@@ -818,12 +896,22 @@ def read_classification(
             problems.append(_problem(where + _("the code appears twice.")))
             continue
         if LEVEL_BY_DEPTH.get(depth) != level:
-            problems.append(_problem(where + _("the level %(level)s does not fit the code.") % {"level": level}))
+            problems.append(
+                _problem(where + _("the level %(level)s does not fit the code.") % {"level": level})
+            )
         if parent is not None and parent not in seen:
-            problems.append(_problem(where + _("its parent %(parent)s is not listed before it.") % {"parent": parent}))
+            problems.append(
+                _problem(
+                    where + _("its parent %(parent)s is not listed before it.") % {"parent": parent}
+                )
+            )
         if number is not None:
             if number not in numbers:
-                problems.append(_problem(where + _("scorecard %(number)s is not in the file.") % {"number": number}))
+                problems.append(
+                    _problem(
+                        where + _("scorecard %(number)s is not in the file.") % {"number": number}
+                    )
+                )
             used[number] += 1
         node = ClassificationData(
             code,
@@ -838,17 +926,31 @@ def read_classification(
     parents = {node.parent for node in nodes}
     for node in nodes:
         if node.code not in parents and node.scorecard is None:
-            problems.append(_problem(_("classification %(code)s: a leaf must name its scorecard.") % {"code": node.code}))
+            problems.append(
+                _problem(
+                    _("classification %(code)s: a leaf must name its scorecard.")
+                    % {"code": node.code}
+                )
+            )
     for number, count in used.items():
         if count > 1:
-            problems.append(_problem(_("Scorecard %(number)s is named by %(count)d classification nodes.") % {"number": number, "count": count}))
+            problems.append(
+                _problem(
+                    _("Scorecard %(number)s is named by %(count)d classification nodes.")
+                    % {"number": number, "count": count}
+                )
+            )
     return nodes
 
 
 # --- Summary and checksum ---------------------------------------------------------------------
 
 
-def summarise(scorecards: list[ScorecardData], corrections: list[CorrectionData], classification: list[ClassificationData]) -> dict[str, Any]:
+def summarise(
+    scorecards: list[ScorecardData],
+    corrections: list[CorrectionData],
+    classification: list[ClassificationData],
+) -> dict[str, Any]:
     nodes = [node for scorecard in scorecards for node in scorecard.nodes()]
     scorable = [node for node in nodes if node.scorable and node.level > 0]
     options = [option for node in nodes for option in node.options]
@@ -916,7 +1018,11 @@ def read_criteria_file(
     source_format = detect_format(data)
     if source_format is None:
         raise CriteriaImportError(
-            [_problem(_("The file holds neither “boards” (26/2026 format) nor “sets” (1048 format)."))],
+            [
+                _problem(
+                    _("The file holds neither “boards” (26/2026 format) nor “sets” (1048 format).")
+                )
+            ],
             file_name=file_name,
         )
     entry = registry_entry(file_name, code, load_registry() if registry is None else registry)

@@ -62,7 +62,9 @@ def change_criteria_set_status(
         raise ValidationError(
             {
                 "superseded_by": ValidationError(
-                    _("Only a move to “superseded” names the set that replaces this one, and it must be another set."),
+                    _(
+                        "Only a move to “superseded” names the set that replaces this one, and it must be another set."
+                    ),
                     code="invalid",
                 )
             }

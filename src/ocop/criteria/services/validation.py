@@ -93,7 +93,7 @@ def _check_node(number: int, node: Mapping[str, Any], findings: list[Finding]) -
         add("structure", _("a node with children must not have options."))
     if children:
         if is_int(maximum):
-            total = sum(child.get("max") for child in children if is_int(child.get("max")))
+            total = sum(int(child["max"]) for child in children if is_int(child.get("max")))
             if total != maximum:
                 add(
                     "children-sum",
@@ -107,7 +107,9 @@ def _check_node(number: int, node: Mapping[str, Any], findings: list[Finding]) -
         if maximum != 1:
             add(
                 "binary-max",
-                _("an item without options is a yes/no item and must have the maximum 1, not %(max)s.")
+                _(
+                    "an item without options is a yes/no item and must have the maximum 1, not %(max)s."
+                )
                 % {"max": maximum},
             )
         return
@@ -144,7 +146,9 @@ def _check_node(number: int, node: Mapping[str, Any], findings: list[Finding]) -
                 _("the best option scores %(best)s, not the maximum %(max)s.")
                 % {"best": max(points), "max": maximum},
             )
-    bad_value = [option for option in options if option.get("min_star_marker") not in (None, *MARKERS)]
+    bad_value = [
+        option for option in options if option.get("min_star_marker") not in (None, *MARKERS)
+    ]
     if bad_value:
         add(
             "marker-value",
@@ -185,14 +189,24 @@ def validate_boards(data: Mapping[str, Any], *, part_maxima: Mapping[str, int]) 
     for number, count in sorted(numbers.items(), key=lambda item: str(item[0])):
         if count > 1:
             findings.append(
-                Finding(number, "", "duplicate-board", _("the number appears %(count)d times.") % {"count": count})
+                Finding(
+                    number,
+                    "",
+                    "duplicate-board",
+                    _("the number appears %(count)d times.") % {"count": count},
+                )
             )
     seqs: Counter[Any] = Counter()
     expected_total = sum(part_maxima.values())
     for index, board in enumerate(boards):
         if not isinstance(board, Mapping) or not is_int(board.get("no")):
             findings.append(
-                Finding(None, "", "structure", _("Board %(index)d has no number.") % {"index": index + 1})
+                Finding(
+                    None,
+                    "",
+                    "structure",
+                    _("Board %(index)d has no number.") % {"index": index + 1},
+                )
             )
             continue
         number = board["no"]
@@ -252,7 +266,12 @@ def validate_boards(data: Mapping[str, Any], *, part_maxima: Mapping[str, int]) 
         for code, count in sorted(node_codes.items()):
             if count > 1:
                 findings.append(
-                    Finding(number, code, "duplicate-code", _("the code appears %(count)d times.") % {"count": count})
+                    Finding(
+                        number,
+                        code,
+                        "duplicate-code",
+                        _("the code appears %(count)d times.") % {"count": count},
+                    )
                 )
         for section in sections:
             for node in _walk(section):
@@ -297,12 +316,19 @@ def validate_sets(data: Mapping[str, Any], *, part_maxima: Mapping[str, int]) ->
     for number, count in sorted(numbers.items(), key=lambda item: str(item[0])):
         if count > 1:
             findings.append(
-                Finding(number, "", "duplicate-board", _("the number appears %(count)d times.") % {"count": count})
+                Finding(
+                    number,
+                    "",
+                    "duplicate-board",
+                    _("the number appears %(count)d times.") % {"count": count},
+                )
             )
     for index, item in enumerate(sets):
         if not isinstance(item, Mapping) or not is_int(item.get("product_type_id")):
             findings.append(
-                Finding(None, "", "structure", _("Set %(index)d has no number.") % {"index": index + 1})
+                Finding(
+                    None, "", "structure", _("Set %(index)d has no number.") % {"index": index + 1}
+                )
             )
             continue
         number = item["product_type_id"]
@@ -332,7 +358,8 @@ def validate_sets(data: Mapping[str, Any], *, part_maxima: Mapping[str, int]) ->
                             number,
                             code,
                             "structure",
-                            _("the group “%(title)s” has no number.") % {"title": group.get("title")},
+                            _("the group “%(title)s” has no number.")
+                            % {"title": group.get("title")},
                         )
                     )
                 criteria = group.get("criteria") or []
@@ -379,17 +406,20 @@ def validate_sets(data: Mapping[str, Any], *, part_maxima: Mapping[str, int]) ->
                                 number,
                                 where,
                                 "points-type",
-                                _("an option of “%(title)s” has points that are not a whole number.")
+                                _(
+                                    "an option of “%(title)s” has points that are not a whole number."
+                                )
                                 % {"title": title or group.get("title")},
                             )
                         )
                         continue
                     best = max(option["points"] for option in options)
+                    own = numbered(title)
                     if best != maximum:
                         findings.append(
                             Finding(
                                 number,
-                                numbered(title)[0] if numbered(title) else where,
+                                own[0] if own else where,
                                 "best-option",
                                 _("the best option scores %(best)s, not the maximum %(max)s.")
                                 % {"best": best, "max": maximum},

@@ -21,7 +21,6 @@ from ocop.criteria.queries.sets import (
     scorecards_of,
 )
 
-
 BOTTOM_LINES = ("hồ sơ bị loại", "bị loại", "ghi chú", "ý kiến")
 
 

@@ -4,7 +4,9 @@ from ocop.core.demo import DEMO_PASSWORD, load_demo
 
 
 class Command(BaseCommand):
-    help = "Load the Hà Nội demo data (administrative map, one account per role, producers, products)."
+    help = (
+        "Load the Hà Nội demo data (administrative map, one account per role, producers, products)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--seed", type=int, default=42)

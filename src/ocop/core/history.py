@@ -1,0 +1,99 @@
+"""The History tab in words people read: verbs, field labels and choice labels, not raw codes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.utils import formats
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from ocop.core.models import ActivityLog
+
+# The last part of an action name (`producers.producer.approve`) in words.
+VERBS: dict[str, Any] = {
+    "create": pgettext_lazy("history", "created"),
+    "register": pgettext_lazy("history", "registered"),
+    "update": pgettext_lazy("history", "updated"),
+    "approve": pgettext_lazy("history", "approved"),
+    "reject": pgettext_lazy("history", "rejected"),
+    "suspend": pgettext_lazy("history", "suspended"),
+    "reinstate": pgettext_lazy("history", "reinstated"),
+    "resubmit": pgettext_lazy("history", "resubmitted"),
+    "archive": pgettext_lazy("history", "archived"),
+    "restore": pgettext_lazy("history", "restored"),
+    "add_photo": pgettext_lazy("history", "photo added"),
+    "remove_photo": pgettext_lazy("history", "photo removed"),
+    "photo_add": pgettext_lazy("history", "photo added"),
+    "photo_remove": pgettext_lazy("history", "photo removed"),
+    "import": pgettext_lazy("history", "imported"),
+    "publish": pgettext_lazy("history", "published"),
+    "supersede": pgettext_lazy("history", "superseded"),
+    "lock": pgettext_lazy("history", "locked"),
+    "reimport": pgettext_lazy("history", "imported again"),
+    "delete": pgettext_lazy("history", "deleted"),
+    "add": pgettext_lazy("history", "added"),
+    "remove": pgettext_lazy("history", "removed"),
+    "issue": pgettext_lazy("history", "issued"),
+    "revoke": pgettext_lazy("history", "revoked"),
+}
+YES, NO, EMPTY = _("yes"), _("no"), "–"
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    entry: ActivityLog
+    verb: Any
+    changes: list[tuple[Any, Any, Any]]
+
+
+def _field(model: type[models.Model] | None, name: str) -> models.Field | None:
+    if model is None:
+        return None
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+    return field if isinstance(field, models.Field) else None
+
+
+def _value(field: models.Field | None, value: Any) -> Any:
+    if value is None or value == "":
+        return EMPTY
+    if isinstance(value, bool):
+        return YES if value else NO
+    if field is not None and field.choices:
+        return dict(field.flatchoices).get(value, value)
+    if isinstance(field, models.DateField) and isinstance(value, str):
+        try:
+            parsed: dt.date | dt.datetime = (
+                dt.datetime.fromisoformat(value)
+                if isinstance(field, models.DateTimeField)
+                else dt.date.fromisoformat(value)
+            )
+        except ValueError:
+            return value
+        return formats.date_format(
+            parsed,
+            "SHORT_DATETIME_FORMAT" if isinstance(parsed, dt.datetime) else "SHORT_DATE_FORMAT",
+        )
+    return value
+
+
+def history_rows(entries: Any) -> list[HistoryRow]:
+    rows = []
+    for entry in entries:
+        model = entry.content_type.model_class()
+        verb_key = entry.action.rsplit(".", 1)[-1]
+        changes = []
+        for name, old, new in entry.changes:
+            field = _field(model, name)
+            label = capfirst(field.verbose_name) if field is not None else name
+            changes.append((label, _value(field, old), _value(field, new)))
+        rows.append(HistoryRow(entry=entry, verb=VERBS.get(verb_key, verb_key), changes=changes))
+    return rows
