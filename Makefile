@@ -10,7 +10,7 @@ SEED ?= 42
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/ocop
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help install system-deps messages compilemessages demo serve run test test-sqlite test-postgres lint fmt typecheck check-migrations clean
+.PHONY: help install system-deps browser-deps messages compilemessages demo serve run test test-sqlite test-postgres lint fmt typecheck check-migrations clean
 
 help:
 	@echo "make run      install, load the Hà Nội demo data, serve on http://$(HOST):$(PORT)"
@@ -31,6 +31,10 @@ install: $(BIN)/ocop
 system-deps:
 	@command -v msgfmt >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext; }
 
+# Debian's chromium for the browser tests: Playwright drives it and never downloads a browser.
+browser-deps:
+	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
 compilemessages: install system-deps
 	cd src/ocop && ../../$(BIN)/ocop compilemessages --ignore=.venv >/dev/null
 
@@ -48,7 +52,7 @@ serve: install
 
 run: install demo serve
 
-test: compilemessages
+test: compilemessages browser-deps
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
 
