@@ -27,9 +27,12 @@ $(BIN)/ocop: pyproject.toml
 
 install: $(BIN)/ocop
 
-# Debian packages the platform needs: gettext (translations).
+# Debian packages the platform needs: gettext (translations); Pango, HarfBuzz, fontconfig and the
+# DejaVu fonts (WeasyPrint's PDFs). Each is installed only when missing.
+PDF_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libfontconfig1 fonts-dejavu-core
 system-deps:
 	@command -v msgfmt >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext; }
+	@{ ldconfig -p | grep -q libpango-1.0 && fc-list 2>/dev/null | grep -qi dejavu; } || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(PDF_DEBS); }
 
 # Debian's chromium for the browser tests: Playwright drives it and never downloads a browser.
 browser-deps:

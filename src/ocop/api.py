@@ -70,6 +70,11 @@ def _mount() -> None:
     from ocop.accounts.api import router as accounts_router
     from ocop.criteria.api import router as criteria_router
     from ocop.criteria.api_scoring import router as scoring_router
+    from ocop.evaluation.api import router as evaluation_router
+    from ocop.evaluation.api_dossiers import router as dossiers_router
+    from ocop.evaluation.api_results import decisions_router
+    from ocop.evaluation.api_results import router as results_router
+    from ocop.evaluation.api_sessions import rounds_router, sessions_router
     from ocop.geo.api import router as geo_router
     from ocop.producers.api import router as producers_router
     from ocop.products.api import router as products_router
@@ -80,6 +85,12 @@ def _mount() -> None:
     api.add_router("/products", products_router)
     api.add_router("/criteria", criteria_router)
     api.add_router("/scoring", scoring_router)
+    api.add_router("/self-assessments", evaluation_router)
+    api.add_router("/dossiers", dossiers_router)
+    api.add_router("/results", results_router)
+    api.add_router("/decisions", decisions_router)
+    api.add_router("/rounds", rounds_router)
+    api.add_router("/sessions", sessions_router)
 
 
 _mount()

@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "ocop.producers",
     "ocop.products",
     "ocop.criteria",
+    "ocop.evaluation",
 ]
 
 MIDDLEWARE = [

@@ -3,6 +3,8 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
 from ocop.api import api
+from ocop.evaluation.urls import product_urlpatterns as self_assessment_urls
+from ocop.evaluation.urls import results_urlpatterns as public_results_urls
 
 urlpatterns = [
     path("", include("ocop.core.urls")),
@@ -10,7 +12,12 @@ urlpatterns = [
     path("dia-ban/", include("ocop.geo.urls")),
     path("chu-the/", include("ocop.producers.urls")),
     path("san-pham/", include("ocop.products.urls")),
+    # A product's self-assessments live under its address (evaluation app, its own namespace).
+    path("san-pham/", include((self_assessment_urls, "self_assessments"))),
     path("tieu-chi/", include("ocop.criteria.urls")),
+    path("danh-gia/", include("ocop.evaluation.urls")),
+    # The public results of the rounds (no sign-in), evaluation app, its own namespace.
+    path("ket-qua/", include((public_results_urls, "results"))),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("quan-tri/", admin.site.urls),

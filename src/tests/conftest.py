@@ -2,6 +2,10 @@
 
 `cast.producer1` (commune A) and `cast.producer2` (commune B) each own a producer with a product,
 so every permission test has data that could leak.
+
+`qd26`, `qd1048` and `both` import the real bundled criteria files once per test module, inside
+a transaction that is rolled back when the module ends: each test runs in a savepoint within it,
+so tests cannot see one another's changes and nothing leaks into other modules.
 """
 
 from __future__ import annotations
@@ -11,9 +15,12 @@ from typing import Any
 
 import pytest
 from django.core.cache import cache
+from django.db import transaction
 from django.test import Client
 
 from ocop.accounts.enums import OrganisationKind, Role
+from ocop.criteria.services.importer import ImportResult, import_criteria
+from ocop.criteria.services.reading import QD26_FILE, QD1048_FILE
 from tests.factories.accounts import MembershipFactory, OrganisationFactory, UserFactory
 from tests.factories.geo import CommuneFactory
 from tests.factories.producers import ProducerFactory
@@ -124,3 +131,27 @@ def api_token():
         return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
 
     return make
+
+
+@pytest.fixture(scope="module")
+def qd26(django_db_setup, django_db_blocker) -> ImportResult:
+    with django_db_blocker.unblock(), transaction.atomic():
+        result = import_criteria(path=QD26_FILE)
+        yield result
+        transaction.set_rollback(True)
+
+
+@pytest.fixture(scope="module")
+def qd1048(django_db_setup, django_db_blocker) -> ImportResult:
+    with django_db_blocker.unblock(), transaction.atomic():
+        result = import_criteria(path=QD1048_FILE)
+        yield result
+        transaction.set_rollback(True)
+
+
+@pytest.fixture(scope="module")
+def both(django_db_setup, django_db_blocker) -> tuple[ImportResult, ImportResult]:
+    with django_db_blocker.unblock(), transaction.atomic():
+        results = (import_criteria(path=QD26_FILE), import_criteria(path=QD1048_FILE))
+        yield results
+        transaction.set_rollback(True)

@@ -21,6 +21,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     elif access.is_producer:
         items.append((reverse("producers:mine"), _("My producer")))
         items.append((reverse("products:list"), _("My products")))
+    if access.is_council:  # the council's chair, members and secretary: their sessions
+        items.append((reverse("evaluation:my_sessions"), _("Scoring")))
+    items.append((reverse("criteria:sets"), _("Criteria")))  # public: the OCOP rules
+    items.append((reverse("results:rounds"), _("Results")))  # public: the recognised products
     items.append((reverse("geo:units"), _("Administrative map")))
     if access.is_admin:
         items.append((reverse("admin:index"), _("Administration")))

@@ -3,6 +3,11 @@
 `ocop load-demo` wipes nothing it did not make: it refuses to run on a database that holds
 non-demo producers unless --force is given, and it is idempotent for the demo accounts.
 The demo accounts share the password `ocop-demo` (DEMO_PASSWORD) and exist only here.
+
+It also imports the bundled OCOP criteria (QĐ 26/2026 and the QĐ 1048 history; importing the
+same file again changes nothing), classifies every demo product under a leaf of QĐ 26/2026, and
+gives producer1's first product a draft self-assessment predicting 3★ (with what to improve for
+4★) and producer2's first product a final one predicting 4★.
 """
 
 from __future__ import annotations
@@ -79,7 +84,8 @@ class DemoProducer:
     workforce: tuple[int, int]
     founded: dt.date
     status: str  # approved / pending / rejected
-    products: tuple[tuple[str, str], ...]
+    # name, description, OCOP classification (a leaf of the QĐ 26/2026 classification)
+    products: tuple[tuple[str, str, str], ...]
 
 
 # Fictional producers in real Hà Nội communes; tax codes carry valid check digits.
@@ -98,9 +104,9 @@ PRODUCERS: list[DemoProducer] = [
         dt.date(2012, 3, 15),
         "approved",
         (
-            ("Bình gốm men lam vẽ tay", "Bình gốm men lam, vẽ tay hoa sen, cao 35 cm."),
-            ("Bộ ấm chén men rạn", "Bộ ấm chén 6 chén, men rạn cổ."),
-            ("Đĩa gốm trang trí men ngọc", "Đĩa gốm men ngọc, đường kính 30 cm."),
+            ("Bình gốm men lam vẽ tay", "Bình gốm men lam, vẽ tay hoa sen, cao 35 cm.", "IV.1"),
+            ("Bộ ấm chén men rạn", "Bộ ấm chén 6 chén, men rạn cổ.", "IV.1"),
+            ("Đĩa gốm trang trí men ngọc", "Đĩa gốm men ngọc, đường kính 30 cm.", "IV.1"),
         ),
     ),
     DemoProducer(
@@ -117,8 +123,8 @@ PRODUCERS: list[DemoProducer] = [
         dt.date(2016, 6, 1),
         "approved",
         (
-            ("Trà ướp sen Tây Hồ", "Chè Thái Nguyên ướp bông sen Bách Diệp Hồ Tây."),
-            ("Trà sen túi lọc", "Hộp 25 túi lọc trà sen."),
+            ("Trà ướp sen Tây Hồ", "Chè Thái Nguyên ướp bông sen Bách Diệp Hồ Tây.", "I.5.a"),
+            ("Trà sen túi lọc", "Hộp 25 túi lọc trà sen.", "I.5.b"),
         ),
     ),
     DemoProducer(
@@ -135,8 +141,8 @@ PRODUCERS: list[DemoProducer] = [
         dt.date(2009, 9, 9),
         "approved",
         (
-            ("Tranh khảm trai phong cảnh", "Tranh khảm trai trên gỗ, 60 × 90 cm."),
-            ("Hộp trang sức khảm trai", "Hộp gỗ khảm trai, khóa đồng."),
+            ("Tranh khảm trai phong cảnh", "Tranh khảm trai trên gỗ, 60 × 90 cm.", "IV.1"),
+            ("Hộp trang sức khảm trai", "Hộp gỗ khảm trai, khóa đồng.", "IV.1"),
         ),
     ),
     DemoProducer(
@@ -152,7 +158,7 @@ PRODUCERS: list[DemoProducer] = [
         (8, 8),
         dt.date(2015, 1, 20),
         "approved",
-        (("Khăn lụa tơ tằm vân hoa", "Khăn lụa tơ tằm dệt vân hoa, 180 × 55 cm."),),
+        (("Khăn lụa tơ tằm vân hoa", "Khăn lụa tơ tằm dệt vân hoa, 180 × 55 cm.", "IV.2"),),
     ),
     DemoProducer(
         None,
@@ -168,8 +174,8 @@ PRODUCERS: list[DemoProducer] = [
         dt.date(2018, 2, 2),
         "approved",
         (
-            ("Mơ muối Hương Sơn", "Mơ lông muối, hũ 500 g."),
-            ("Rượu mơ Hương Sơn", "Rượu mơ ngâm 12 tháng, chai 500 ml."),
+            ("Mơ muối Hương Sơn", "Mơ lông muối, hũ 500 g.", "I.3.c"),
+            ("Rượu mơ Hương Sơn", "Rượu mơ ngâm 12 tháng, chai 500 ml.", "II.1.b"),
         ),
     ),
     DemoProducer(
@@ -186,8 +192,8 @@ PRODUCERS: list[DemoProducer] = [
         dt.date(2014, 4, 30),
         "approved",
         (
-            ("Sữa chua nếp cẩm Ba Vì", "Sữa chua nếp cẩm từ sữa bò tươi."),
-            ("Bánh sữa Ba Vì", "Bánh sữa truyền thống, hộp 250 g."),
+            ("Sữa chua nếp cẩm Ba Vì", "Sữa chua nếp cẩm từ sữa bò tươi.", "I.3.d"),
+            ("Bánh sữa Ba Vì", "Bánh sữa truyền thống, hộp 250 g.", "I.3.d"),
         ),
     ),
     DemoProducer(
@@ -203,7 +209,7 @@ PRODUCERS: list[DemoProducer] = [
         (14, 14),
         dt.date(2019, 11, 11),
         "approved",
-        (("Hương vòng trầm", "Hương vòng trầm tự nhiên, đốt 24 giờ."),),
+        (("Hương vòng trầm", "Hương vòng trầm tự nhiên, đốt 24 giờ.", "IV.1"),),
     ),
     DemoProducer(
         None,
@@ -219,8 +225,8 @@ PRODUCERS: list[DemoProducer] = [
         dt.date(2011, 7, 7),
         "approved",
         (
-            ("Giò lụa Ước Lễ", "Giò lụa gói lá chuối, 1 kg."),
-            ("Chả quế Ước Lễ", "Chả quế nướng, 500 g."),
+            ("Giò lụa Ước Lễ", "Giò lụa gói lá chuối, 1 kg.", "I.3.d"),
+            ("Chả quế Ước Lễ", "Chả quế nướng, 500 g.", "I.3.d"),
         ),
     ),
     DemoProducer(
@@ -236,7 +242,7 @@ PRODUCERS: list[DemoProducer] = [
         (85, 80),
         dt.date(2008, 5, 19),
         "pending",
-        (("Giỏ mây đan tay", "Giỏ mây đan tay, có nắp."),),
+        (("Giỏ mây đan tay", "Giỏ mây đan tay, có nắp.", "IV.1"),),
     ),
     DemoProducer(
         None,
@@ -251,7 +257,7 @@ PRODUCERS: list[DemoProducer] = [
         (6, 6),
         dt.date(2020, 12, 1),
         "pending",
-        (("Bánh chưng Tranh Khúc", "Bánh chưng lá dong, 1 kg."),),
+        (("Bánh chưng Tranh Khúc", "Bánh chưng lá dong, 1 kg.", "I.3.b"),),
     ),
     DemoProducer(
         None,
@@ -266,7 +272,7 @@ PRODUCERS: list[DemoProducer] = [
         (33, 33),
         dt.date(2013, 8, 8),
         "rejected",
-        (("Rau cải ngọt an toàn", "Rau cải ngọt VietGAP, bó 500 g."),),
+        (("Rau cải ngọt an toàn", "Rau cải ngọt VietGAP, bó 500 g.", "I.1.a"),),
     ),
     DemoProducer(
         None,
@@ -281,8 +287,44 @@ PRODUCERS: list[DemoProducer] = [
         (12, 10),
         dt.date(2017, 10, 10),
         "approved",
-        (("Bưởi Diễn", "Bưởi Diễn đặc sản, quả 1–1,2 kg."),),
+        (("Bưởi Diễn", "Bưởi Diễn đặc sản, quả 1–1,2 kg.", "I.1.a"),),
     ),
+]
+
+
+# The demo self-assessments: (owner, product name, points per criterion, comments, final).
+# Bộ 21 (thủ công mỹ nghệ): 60 points, 3★; 4★ needs 10 more points and six requirements.
+CERAMICS_SHEET: dict[str, int] = {
+    "1.1": 2, "1.2": 2, "1.3": 2, "1.4": 1, "1.5": 1, "1.6": 0,
+    "2.1": 4, "2.2": 3, "2.3": 1,
+    "3.1": 3, "3.2": 0, "3.3": 3, "3.4": 1, "3.5": 1,
+    "4.1": 3, "4.2": 2, "4.3": 3,
+    "5.1": 3, "5.2": 1, "5.3": 3,
+    "6.1": 3, "6.2": 3, "6.3": 2, "6.4": 2, "6.5": 5,
+    "7": 2, "8": 1, "9": 3,
+}  # fmt: skip
+# Bộ 11 (chè): 77 points, 4★.
+LOTUS_TEA_SHEET: dict[str, int] = {
+    "1.1": 2, "1.2": 1, "1.3": 3, "1.4": 2, "1.5": 2, "1.6": 1, "1.7": 1,
+    "2.1": 3, "2.2": 3, "2.3": 3, "2.4": 1,
+    "3.1": 2, "3.2": 1, "3.3": 3, "3.4": 2, "3.5": 2,
+    "4.1": 3, "4.2": 2, "4.3": 3,
+    "5.1": 5, "5.2": 2, "5.3": 5,
+    "6.1.1": 2, "6.1.2": 2, "6.2.1": 2, "6.2.2": 3, "6.2.3": 3,
+    "7": 3, "8": 4, "9": 3, "10": 2, "11": 1,
+}  # fmt: skip
+SELF_ASSESSMENTS: list[tuple[str, str, dict[str, int], dict[str, str], bool]] = [
+    (
+        "producer1",
+        "Bình gốm men lam vẽ tay",
+        CERAMICS_SHEET,
+        {
+            "3.5": "Đã nộp đơn đăng ký nhãn hiệu, đang chờ cấp giấy chứng nhận.",
+            "8": "Đang làm hồ sơ chứng nhận ISO 9001 cho xưởng.",
+        },
+        False,
+    ),
+    ("producer2", "Trà ướp sen Tây Hồ", LOTUS_TEA_SHEET, {}, True),
 ]
 
 
@@ -326,6 +368,8 @@ def _mst(rng: random.Random) -> str:
 
 @transaction.atomic
 def load_demo(*, seed: int = 42, stdout: Any = None) -> dict[str, int]:
+    from ocop.criteria.models import ClassificationNode
+    from ocop.criteria.services.importer import BUNDLED_FILES, import_criteria
     from ocop.geo.services.gazetteer import import_gazetteer  # leaf: keeps start-up light
     from ocop.producers.models import Producer
     from ocop.producers.services.producers import (
@@ -333,13 +377,27 @@ def load_demo(*, seed: int = 42, stdout: Any = None) -> dict[str, int]:
         create_producer,
         register_producer,
     )
-    from ocop.products.services.products import add_product_photo, create_product
+    from ocop.products.models import Product
+    from ocop.products.services.products import (
+        add_product_photo,
+        create_product,
+        update_product,
+    )
 
     rng = random.Random(seed)
     say = stdout.write if stdout else (lambda _m: None)
 
     import_gazetteer()
     say("Administrative map of Hà Nội loaded.")
+    for path in BUNDLED_FILES:
+        import_criteria(actor=None, path=path)
+    say("OCOP criteria loaded (QĐ 26/2026, and the QĐ 1048 history).")
+    leaves = {
+        node.code: node
+        for node in ClassificationNode.objects.filter(
+            criteria_set__code="qd26-2026", scorecard__isnull=False
+        ).select_related("criteria_set", "scorecard")
+    }
 
     organisations: dict[str, Organisation] = {}
     for key, (kind, name, unit_key) in ORGANISATIONS.items():
@@ -405,7 +463,7 @@ def load_demo(*, seed: int = 42, stdout: Any = None) -> dict[str, int]:
             )
         made_producers += 1
         actor = users[spec.owner] if spec.owner else office
-        for number, (name, description) in enumerate(spec.products):
+        for number, (name, description, classification) in enumerate(spec.products):
             product = create_product(
                 actor=actor,
                 producer=producer,
@@ -413,6 +471,7 @@ def load_demo(*, seed: int = 42, stdout: Any = None) -> dict[str, int]:
                     "name": name,
                     "description": description,
                     "producer_sku": f"SP{number + 1:02d}",
+                    "classification": leaves[classification],
                 },
             )
             colour = (rng.randint(60, 220), rng.randint(60, 220), rng.randint(60, 220))
@@ -422,4 +481,58 @@ def load_demo(*, seed: int = 42, stdout: Any = None) -> dict[str, int]:
             add_product_photo(actor=actor, product=product, upload=upload, caption=name)
             made_products += 1
     say(f"{made_producers} producers and {made_products} products created.")
-    return {"producers": made_producers, "products": made_products, "accounts": len(users)}
+
+    # Products made by an earlier version of the demo get their classification now.
+    for spec in PRODUCERS:
+        for name, _description, classification in spec.products:
+            product = Product.objects.filter(
+                producer__name=spec.name, name=name, classification__isnull=True
+            ).first()
+            if product is not None:
+                update_product(
+                    actor=office, product=product, data={"classification": leaves[classification]}
+                )
+
+    made_assessments = _demo_self_assessments(users)
+    say(f"{made_assessments} self-assessments created.")
+    return {
+        "producers": made_producers,
+        "products": made_products,
+        "accounts": len(users),
+        "self_assessments": made_assessments,
+    }
+
+
+def _demo_self_assessments(users: dict[str, User]) -> int:
+    """The demo self-assessments, for products that have none yet."""
+    from ocop.evaluation.services.self_assessment import (
+        finalise_self_assessment,
+        save_self_assessment,
+        start_self_assessment,
+    )
+    from ocop.products.models import Product
+
+    made = 0
+    for username, product_name, selections, comments, final in SELF_ASSESSMENTS:
+        owner = users[username]
+        product = (
+            Product.objects.select_related(
+                "classification__criteria_set", "classification__scorecard"
+            )
+            .filter(name=product_name, producer__organisation__memberships__user=owner)
+            .first()
+        )
+        if product is None or product.self_assessments.exists():
+            continue
+        assessment = start_self_assessment(actor=owner, product=product)
+        save_self_assessment(
+            actor=owner,
+            assessment=assessment,
+            selections=selections,
+            has_story=True,
+            comments=comments,
+        )
+        if final:
+            finalise_self_assessment(actor=owner, assessment=assessment)
+        made += 1
+    return made

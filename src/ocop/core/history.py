@@ -41,6 +41,19 @@ VERBS: dict[str, Any] = {
     "remove": pgettext_lazy("history", "removed"),
     "issue": pgettext_lazy("history", "issued"),
     "revoke": pgettext_lazy("history", "revoked"),
+    "finalise": pgettext_lazy("history", "finalised"),
+    "copy": pgettext_lazy("history", "copied"),
+    "start": pgettext_lazy("history", "started"),
+    "save": pgettext_lazy("history", "saved"),
+    "submit": pgettext_lazy("history", "submitted"),
+    "forward": pgettext_lazy("history", "forwarded"),
+    "accept": pgettext_lazy("history", "accepted"),
+    "return": pgettext_lazy("history", "returned"),
+    "withdraw": pgettext_lazy("history", "withdrawn"),
+    "close": pgettext_lazy("history", "closed"),
+    "open": pgettext_lazy("history", "opened"),
+    "declare": pgettext_lazy("history", "declared"),
+    "assess": pgettext_lazy("history", "assessed"),
 }
 YES, NO, EMPTY = _("yes"), _("no"), "–"
 

@@ -3,14 +3,20 @@
 Anything the caller may not see (or change) answers 404, so existence never leaks; bad input
 answers 422 with the names of the fields. Both are RFC 9457 problem details."""
 
+from typing import Any
+
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest
+from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from ocop.core.views.files import stored_file_response
+from ocop.criteria.models import ClassificationNode
 from ocop.products.models import Product, ProductPhoto
+from ocop.products.queries.classification import find_classification
 from ocop.products.queries.products import (
     access_producer_for_products,
     access_product,
@@ -21,6 +27,7 @@ from ocop.products.queries.products import (
     with_list_columns,
 )
 from ocop.products.schemas import (
+    ClassificationIn,
     PhotoOut,
     ProductDetailOut,
     ProductFilters,
@@ -41,6 +48,28 @@ from ocop.products.services.products import (
 router = Router(tags=["products"])
 
 
+def _classification(value: ClassificationIn | None) -> ClassificationNode | None:
+    """The node named by its codes; an unknown one is a 422 on the field `classification`."""
+    if value is None:
+        return None
+    node = find_classification(value.criteria_set, value.code)
+    if node is None:
+        raise ValidationError(
+            {
+                "classification": _("The criteria set %(set)s has no classification %(code)s.")
+                % {"set": value.criteria_set, "code": value.code}
+            }
+        )
+    return node
+
+
+def _data(payload: Any, **dict_options: Any) -> dict[str, Any]:
+    data = payload.dict(**dict_options)
+    if "classification" in data:
+        data["classification"] = _classification(payload.classification)
+    return data
+
+
 @router.get("/", response=list[ProductOut], summary="List the products the caller may see")
 @paginate(LimitOffsetPagination)
 def list_products(request: HttpRequest, filters: Query[ProductFilters]) -> QuerySet[Product]:
@@ -49,6 +78,7 @@ def list_products(request: HttpRequest, filters: Query[ProductFilters]) -> Query
         status=filters.status,
         producer=filters.producer,
         commune=filters.commune,
+        category=filters.category,
     )
     return with_list_columns(search_products(queryset, filters.q or "")).order_by(
         "name_folded", "pk"
@@ -57,9 +87,11 @@ def list_products(request: HttpRequest, filters: Query[ProductFilters]) -> Query
 
 @router.post("/", response={201: ProductDetailOut}, summary="Register a product")
 def create(request: HttpRequest, payload: ProductIn) -> Status:
-    """`producer` is the code of a producer the caller may add products to (404 otherwise)."""
+    """`producer` is the code of a producer the caller may add products to (404 otherwise);
+    `classification` names a leaf of the criteria in force by its codes
+    (`{"criteria_set": "qd26-2026", "code": "I.3.b"}`)."""
     producer = access_producer_for_products(request.auth, payload.producer)
-    data = payload.dict(exclude={"producer"})
+    data = _data(payload, exclude={"producer"})
     return Status(201, create_product(actor=request.auth, producer=producer, data=data))
 
 
@@ -71,7 +103,7 @@ def detail(request: HttpRequest, code: str) -> Product:
 @router.patch("/{code}", response=ProductDetailOut, summary="Change a product's details")
 def update(request: HttpRequest, code: str, payload: ProductPatch) -> Product:
     product = access_product(request.auth, code, write=True)
-    data = payload.dict(exclude_unset=True)
+    data = _data(payload, exclude_unset=True)
     return update_product(actor=request.auth, product=product, data=data)
 
 

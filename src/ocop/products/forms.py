@@ -15,6 +15,7 @@ from ocop.core.forms import NFCForm
 from ocop.core.services.uploads import IMAGE_KINDS, validate_upload
 from ocop.producers.models import Producer
 from ocop.products.models import Product, ProductPhoto
+from ocop.products.queries.classification import classification_choices, classification_value
 from ocop.products.queries.products import producers_open_to
 from ocop.products.services.products import PRODUCT_FIELDS
 from ocop.products.validators import validate_gtin
@@ -26,7 +27,8 @@ def _label(model: Any, name: str) -> Any:
 
 class ProductForm(NFCForm):
     """Create (with the producer: chosen by staff, fixed for a producer's own people) or edit
-    (the producer does not change). The criteria app adds the classification field here."""
+    (the producer does not change). The classification is a select of the leaves of the
+    criteria in force, grouped by product group (optgroups)."""
 
     producer = forms.ModelChoiceField(
         queryset=Producer.objects.none(), to_field_name="code", label=_label(Product, "producer")
@@ -53,14 +55,28 @@ class ProductForm(NFCForm):
         max_length=50,
         help_text=_("The code the producer uses for this product in its own books, if any."),
     )
+    classification = forms.ChoiceField(
+        label=_label(Product, "classification"),
+        required=False,
+        help_text=_(
+            "The product group of the OCOP criteria; it decides the scorecard the product is "
+            "evaluated on."
+        ),
+    )
 
     def __init__(
         self, *args: Any, access: Access, product: Product | None = None, **kwargs: Any
     ) -> None:
         if product is not None:
-            kwargs.setdefault("initial", {f: getattr(product, f) for f in PRODUCT_FIELDS})
+            initial = {f: getattr(product, f) for f in PRODUCT_FIELDS if f != "classification"}
+            initial["classification"] = classification_value(product.classification)
+            kwargs.setdefault("initial", initial)
         super().__init__(*args, **kwargs)
         self.product = product
+        groups, self.classification_nodes = classification_choices(
+            product.classification if product is not None else None
+        )
+        self.fields["classification"].choices = [("", _("Not classified yet")), *groups]  # type: ignore[attr-defined]
         self.fixed_producer: Producer | None = None
         if product is not None:
             del self.fields["producer"]
@@ -73,6 +89,10 @@ class ProductForm(NFCForm):
                 del self.fields["producer"]
                 return
         self.fields["producer"].queryset = producers  # type: ignore[attr-defined]
+
+    def clean_classification(self) -> Any:
+        value = self.cleaned_data["classification"]
+        return self.classification_nodes.get(value) if value else None
 
     def clean_gtin(self) -> str:
         value = self.cleaned_data["gtin"]

@@ -4,7 +4,9 @@ import datetime as dt
 
 from django.urls import reverse
 from ninja import Schema
+from pydantic import Field
 
+from ocop.criteria.models import ClassificationNode
 from ocop.products.models import Product, ProductPhoto
 from ocop.products.queries.products import photos_of
 
@@ -13,7 +15,32 @@ class ProductFilters(Schema):
     status: str | None = None
     producer: str | None = None  # producer code
     commune: str | None = None  # administrative unit key of the producer's commune
+    category: str | None = None  # OCOP product category of the classification ("I" … "VI")
     q: str | None = None  # name or producer (without diacritics), GTIN, own code, product code
+
+
+class ClassificationOut(Schema):
+    """A product's OCOP classification: the leaf, its criteria set and the scorecard it picks."""
+
+    criteria_set: str
+    code: str
+    name: str
+    scorecard: int | None
+
+    @staticmethod
+    def resolve_criteria_set(obj: ClassificationNode) -> str:
+        return obj.criteria_set.code
+
+    @staticmethod
+    def resolve_scorecard(obj: ClassificationNode) -> int | None:
+        return obj.scorecard.number if obj.scorecard is not None else None
+
+
+class ClassificationIn(Schema):
+    """A classification leaf by its codes: {"criteria_set": "qd26-2026", "code": "I.3.b"}."""
+
+    criteria_set: str = Field(min_length=1, max_length=40, examples=["qd26-2026"])
+    code: str = Field(min_length=1, max_length=20, examples=["I.3.b"])
 
 
 class ProducerRef(Schema):
@@ -60,6 +87,7 @@ class ProductOut(Schema):
     producer_sku: str
     status: str
     producer: ProducerRef
+    classification: ClassificationOut | None
     photo_count: int
     created_at: dt.datetime
     updated_at: dt.datetime
@@ -84,6 +112,7 @@ class ProductIn(Schema):
     description: str = ""
     gtin: str = ""
     producer_sku: str = ""
+    classification: ClassificationIn | None = None
 
 
 class ProductPatch(Schema):
@@ -91,6 +120,7 @@ class ProductPatch(Schema):
     description: str | None = None
     gtin: str | None = None
     producer_sku: str | None = None
+    classification: ClassificationIn | None = None  # null removes the classification
 
 
 class ReasonIn(Schema):

@@ -2,6 +2,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from ocop.core.middleware import CSP
 
@@ -92,20 +93,23 @@ def test_language_switch(db):
     assert "Tiếng Việt" in content  # the way back
 
 
-DASHBOARD, MAP = "Bảng điều khiển", "Địa bàn hành chính"
-STAFF_MENU = [DASHBOARD, "Chủ thể", "Sản phẩm", MAP]
-PRODUCER_MENU = [DASHBOARD, "Chủ thể của tôi", "Sản phẩm của tôi", MAP]
+DASHBOARD, CRITERIA, MAP = "Bảng điều khiển", "Tiêu chí", "Địa bàn hành chính"
+with translation.override("vi"):  # the public results (issue 4): "Kết quả" once translated
+    RESULTS = translation.gettext("Results")
+    SCORING = translation.gettext("Scoring")  # council roles: their sessions (issue 4)
+STAFF_MENU = [DASHBOARD, "Chủ thể", "Sản phẩm", CRITERIA, RESULTS, MAP]
+PRODUCER_MENU = [DASHBOARD, "Chủ thể của tôi", "Sản phẩm của tôi", CRITERIA, RESULTS, MAP]
 
 
 @pytest.mark.parametrize(
     ("name", "labels"),
     [
-        (None, [MAP]),
-        ("outsider", [DASHBOARD, MAP]),
-        ("buyer", [DASHBOARD, MAP]),
+        (None, [CRITERIA, RESULTS, MAP]),
+        ("outsider", [DASHBOARD, CRITERIA, RESULTS, MAP]),
+        ("buyer", [DASHBOARD, CRITERIA, RESULTS, MAP]),
         ("office", STAFF_MENU),
         ("commune", STAFF_MENU),
-        ("chair", STAFF_MENU),
+        ("chair", [DASHBOARD, "Chủ thể", "Sản phẩm", SCORING, CRITERIA, RESULTS, MAP]),
         ("producer1", PRODUCER_MENU),
         ("producer1_staff", PRODUCER_MENU),
         ("admin", [*STAFF_MENU, "Quản trị"]),
@@ -123,7 +127,14 @@ def test_menu_in_english_after_the_switch(cast, client_for):
     client = client_for(cast.office)
     client.post("/i18n/setlang/", {"language": "en", "next": reverse("core:home")})
     response = client.get(reverse("core:home"))
-    assert _labels(response) == ["Dashboard", "Producers", "Products", "Administrative map"]
+    assert _labels(response) == [
+        "Dashboard",
+        "Producers",
+        "Products",
+        "Criteria",
+        "Results",
+        "Administrative map",
+    ]
 
 
 def test_menu_marks_the_current_page(cast, client_for):
@@ -133,8 +144,22 @@ def test_menu_marks_the_current_page(cast, client_for):
         False,
         False,
         False,
+        False,
+        False,
     ]
     assert 'aria-current="page"' in response.content.decode()
+
+
+def test_the_criteria_entry_is_marked_on_the_criteria_pages(db):
+    response = Client().get(reverse("criteria:sets"))
+    active = [str(item["label"]) for item in response.context["nav_menu"] if item["active"]]
+    assert active == [CRITERIA]
+
+
+def test_the_results_entry_is_marked_on_the_public_results(db):
+    response = Client().get(reverse("results:rounds"))
+    active = [str(item["label"]) for item in response.context["nav_menu"] if item["active"]]
+    assert active == [RESULTS]
 
 
 def test_error_pages_use_the_layout(db):

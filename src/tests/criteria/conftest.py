@@ -1,8 +1,7 @@
 """Fixtures of the criteria tests.
 
-`qd26` and `qd1048` import the real bundled files once per test module, inside a transaction
-that is rolled back when the module ends: each test runs in a savepoint within it, so tests
-cannot see one another's changes and nothing leaks into other modules.
+`qd26`, `qd1048` and `both` (the real bundled files imported once per test module) live in
+src/tests/conftest.py, shared with the products and evaluation tests.
 """
 
 from __future__ import annotations
@@ -13,12 +12,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.db import transaction
 from django.utils import translation
 
 from ocop.criteria.queries.specs import clear_spec_cache
-from ocop.criteria.services.importer import ImportResult, import_criteria
-from ocop.criteria.services.reading import QD26_FILE, QD1048_FILE
+from ocop.criteria.services.reading import QD26_FILE
 
 QD26_RAW: dict[str, Any] = json.loads(QD26_FILE.read_text(encoding="utf-8"))
 
@@ -164,27 +161,3 @@ def _fresh_spec_cache():
     clear_spec_cache()
     yield
     clear_spec_cache()
-
-
-@pytest.fixture(scope="module")
-def qd26(django_db_setup, django_db_blocker) -> ImportResult:
-    with django_db_blocker.unblock(), transaction.atomic():
-        result = import_criteria(path=QD26_FILE)
-        yield result
-        transaction.set_rollback(True)
-
-
-@pytest.fixture(scope="module")
-def qd1048(django_db_setup, django_db_blocker) -> ImportResult:
-    with django_db_blocker.unblock(), transaction.atomic():
-        result = import_criteria(path=QD1048_FILE)
-        yield result
-        transaction.set_rollback(True)
-
-
-@pytest.fixture(scope="module")
-def both(django_db_setup, django_db_blocker) -> tuple[ImportResult, ImportResult]:
-    with django_db_blocker.unblock(), transaction.atomic():
-        results = (import_criteria(path=QD26_FILE), import_criteria(path=QD1048_FILE))
-        yield results
-        transaction.set_rollback(True)

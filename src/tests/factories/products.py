@@ -52,3 +52,13 @@ class ProductPhotoFactory(factory.django.DjangoModelFactory):
     file = factory.LazyFunction(lambda: store_upload(upload()))
     caption = factory.Sequence(lambda n: f"Ảnh {n}")
     position = factory.Sequence(lambda n: n)
+
+
+def classification_leaf(code: str, criteria_set: str = "qd26-2026"):
+    """A node of an imported classification (the `qd26`/`both` fixtures), with its set and
+    scorecard loaded."""
+    from ocop.criteria.models import ClassificationNode
+
+    return ClassificationNode.objects.select_related("criteria_set", "scorecard").get(
+        criteria_set__code=criteria_set, code=code
+    )

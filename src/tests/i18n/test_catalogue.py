@@ -22,14 +22,26 @@ pytestmark = pytest.mark.skipif(shutil.which("xgettext") is None, reason="gettex
 
 def _fresh_catalogue(tmp_path: Path) -> polib.POFile:
     copy = tmp_path / "ocop"
-    shutil.copytree(SRC, copy, ignore=shutil.ignore_patterns("data", "static", "__pycache__", "*.mo", "*.po"))
+    shutil.copytree(
+        SRC, copy, ignore=shutil.ignore_patterns("data", "static", "__pycache__", "*.mo", "*.po")
+    )
     # makemessages writes into LOCALE_PATHS[0]: point it at the copy, never at the real catalogue.
     (tmp_path / "i18n_settings.py").write_text(
-        f"from ocop.settings import *\nLOCALE_PATHS = [{str(copy / 'locale')!r}]\n", encoding="utf-8"
+        f"from ocop.settings import *\nLOCALE_PATHS = [{str(copy / 'locale')!r}]\n",
+        encoding="utf-8",
     )
     (copy / "locale").mkdir(exist_ok=True)
     subprocess.run(
-        [sys.executable, "-m", "django", "makemessages", "-l", "vi", "--no-location", "--no-obsolete"],
+        [
+            sys.executable,
+            "-m",
+            "django",
+            "makemessages",
+            "-l",
+            "vi",
+            "--no-location",
+            "--no-obsolete",
+        ],
         cwd=copy,
         check=True,
         capture_output=True,

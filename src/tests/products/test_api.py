@@ -79,6 +79,7 @@ def test_the_list_answers_codes_and_the_visible_products(cast, api):
         "producer_sku": "",
         "status": "active",
         "producer": {"code": cast.prod1.code, "name": "HTX Gốm Bát Tràng"},
+        "classification": None,
         "photo_count": 1,
         "created_at": first["created_at"],
         "updated_at": first["updated_at"],

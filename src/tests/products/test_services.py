@@ -66,6 +66,7 @@ def test_create_product_normalises_text_and_logs_the_new_values(cast):
         "description": "Trà đặc sản Hà Giang",
         "gtin": GTIN,
         "producer_sku": "CHE-01",
+        "classification": None,
         "status": "active",
     }
 

@@ -152,8 +152,8 @@ def test_the_list_makes_the_same_number_of_queries_for_one_row_or_many(
     for product in ProductFactory.create_batch(extra, producer=cast.prod1):
         ProductPhotoFactory.create_batch(2, product=product)
     client = client_for(cast.producer1)
-    # session, user, memberships, count, rows, producer and commune choices, can-create
-    with django_assert_num_queries(8):
+    # session, user, memberships, count, rows, producer, commune and category choices, can-create
+    with django_assert_num_queries(9):
         response = client.get(url("list"))
     assert len(response.context["state"].items) == 1 + extra
 
@@ -165,7 +165,7 @@ def test_the_staff_list_makes_the_same_number_of_queries_for_one_row_or_many(
     for product in ProductFactory.create_batch(extra, producer=cast.prod2):
         ProductPhotoFactory.create_batch(2, product=product)
     client = client_for(cast.office)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         response = client.get(url("list"), {"q": "a", "status": "active"})
     assert len(response.context["state"].items) == 2 + extra
 

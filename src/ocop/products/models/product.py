@@ -14,11 +14,9 @@ class Product(CodedModel):
     change_product_status.
 
     Classification: the OCOP classification (the leaf of ngành/nhóm/phân nhóm that picks the
-    scorecard, QĐ 26/2026 Phụ lục I) belongs to the criteria app. When it exists, it adds here
-    `classification = models.ForeignKey("criteria.ClassificationNode", null=True, blank=True,
-    on_delete=models.PROTECT, related_name="products")` with its migration, a `classification`
-    key to `PRODUCT_FIELDS` in services/products.py, a field to ProductForm and the API schemas.
-    Nothing for it is stored before then.
+    scorecard, QĐ 26/2026 Phụ lục I) is a node of the criteria app's classification. Only a node
+    with a scorecard (a leaf) of a criteria set usable for new scoring may be chosen
+    (`ocop.products.queries.classification.classification_problem`, checked by the services).
     """
 
     CODE_PREFIX = "SP"
@@ -35,6 +33,14 @@ class Product(CodedModel):
     description = models.TextField(_("description"), blank=True)
     gtin = models.CharField(_("GTIN (barcode)"), max_length=14, blank=True)
     producer_sku = models.CharField(_("producer's own code"), max_length=50, blank=True)
+    classification = models.ForeignKey(
+        "criteria.ClassificationNode",
+        verbose_name=_("OCOP classification"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="products",
+    )
     status = models.CharField(
         _("status"),
         max_length=20,

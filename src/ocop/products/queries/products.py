@@ -14,6 +14,7 @@ from ocop.producers.models import Producer
 from ocop.producers.queries.producers import producers_visible_to
 from ocop.products.enums import ProductStatus
 from ocop.products.models import Product, ProductPhoto
+from ocop.products.queries.classification import filter_by_category
 
 
 def products_visible_to(user_or_access: Any) -> QuerySet[Product]:
@@ -67,16 +68,17 @@ def filter_products(
     status: str | None = None,
     producer: str | None = None,
     commune: str | None = None,
+    category: str | None = None,
 ) -> QuerySet[Product]:
     """The registry filters shared by the list page and the API: an unknown status is ignored,
-    an unknown producer code or commune key matches nothing."""
+    an unknown producer code, commune key or classification category matches nothing."""
     if status in ProductStatus.values:
         queryset = queryset.filter(status=status)
     if producer:
         queryset = queryset.filter(producer__code=producer)
     if commune:
         queryset = queryset.filter(producer__commune__key=commune)
-    return queryset
+    return filter_by_category(queryset, category)
 
 
 def search_products(queryset: QuerySet[Product], query: str) -> QuerySet[Product]:
@@ -96,8 +98,11 @@ def search_products(queryset: QuerySet[Product], query: str) -> QuerySet[Product
 
 
 def with_list_columns(queryset: QuerySet[Product]) -> QuerySet[Product]:
-    """What a list row shows, in the list's one query: the producer and the photo count."""
-    return queryset.select_related("producer").annotate(photo_count=Count("photos"))
+    """What a list row shows, in the list's one query: the producer, the classification and the
+    photo count."""
+    return queryset.select_related(
+        "producer", "classification__criteria_set", "classification__scorecard"
+    ).annotate(photo_count=Count("photos"))
 
 
 def access_product(user_or_access: Any, code: str, *, write: bool = False) -> Product:
@@ -105,7 +110,12 @@ def access_product(user_or_access: Any, code: str, *, write: bool = False) -> Pr
     access = as_access(user_or_access)
     product = (
         products_visible_to(access)
-        .select_related("producer", "producer__commune")
+        .select_related(
+            "producer",
+            "producer__commune",
+            "classification__criteria_set",
+            "classification__scorecard",
+        )
         .filter(code=code)
         .first()
     )

@@ -20,13 +20,16 @@ from ocop.core.services.uploads import (
     validate_upload,
 )
 from ocop.core.text import nfc
+from ocop.criteria.models import ClassificationNode
 from ocop.producers.models import Producer
 from ocop.products.enums import PRODUCT_TRANSITIONS, ProductStatus
 from ocop.products.models import Product, ProductPhoto
+from ocop.products.queries.classification import classification_problem
 from ocop.products.validators import gtin_equivalents, validate_gtin
 
-# The fields people edit. The criteria app adds "classification" here (see Product).
-PRODUCT_FIELDS = ("name", "description", "gtin", "producer_sku")
+# The fields people edit: text, and the OCOP classification (a ClassificationNode or None).
+TEXT_FIELDS = ("name", "description", "gtin", "producer_sku")
+PRODUCT_FIELDS = (*TEXT_FIELDS, "classification")
 
 
 def _text(value: Any) -> str:
@@ -45,12 +48,14 @@ def _lock(product: Product) -> str:
 
 def _clean(
     data: Mapping[str, Any], *, producer: Producer, product: Product | None
-) -> dict[str, str]:
+) -> dict[str, Any]:
     """Normalised values of the fields in `data`, or ValidationError with every field's error."""
     unknown = set(data) - set(PRODUCT_FIELDS)
     if unknown:
         raise TypeError(f"Unknown product fields: {', '.join(sorted(unknown))}")
-    values = {field: _text(value) for field, value in data.items()}
+    values: dict[str, Any] = {
+        field: _text(value) for field, value in data.items() if field in TEXT_FIELDS
+    }
     errors: dict[str, Any] = {}
     if "name" in values and not values["name"]:
         errors["name"] = _("Enter the name of the product.")
@@ -71,15 +76,42 @@ def _clean(
         taken = others.filter(producer=producer, producer_sku=values["producer_sku"]).exists()
         if taken:
             errors["producer_sku"] = _("Another product of this producer already has this code.")
+    if "classification" in data:
+        node = data["classification"] or None
+        if node is not None and not isinstance(node, ClassificationNode):
+            raise TypeError("classification must be a ClassificationNode or None")
+        values["classification"] = node
+        # A new choice must be usable; a product keeps the one it has even when its set has
+        # since been superseded (editing its name must not force a new classification).
+        unchanged = product is not None and _classification_id(product) == _node_id(node)
+        problem = classification_problem(node) if node is not None and not unchanged else None
+        if problem:
+            errors["classification"] = problem
     if errors:
         raise ValidationError(errors)
     return values
 
 
+def _node_id(node: ClassificationNode | None) -> int | None:
+    return None if node is None else node.pk
+
+
+def _classification_id(product: Product) -> int | None:
+    return product.classification_id
+
+
+def _differs(product: Product, field: str, value: Any) -> bool:
+    if field == "classification":
+        return _classification_id(product) != _node_id(value)
+    return bool(getattr(product, field) != value)
+
+
 @transaction.atomic
 def create_product(*, actor: Any, producer: Producer, data: Mapping[str, Any]) -> Product:
-    """Register a product of `producer`. `data` holds PRODUCT_FIELDS; only the name is required."""
-    values = _clean(dict.fromkeys(PRODUCT_FIELDS, "") | dict(data), producer=producer, product=None)
+    """Register a product of `producer`. `data` holds PRODUCT_FIELDS; only the name is required.
+    `classification` is a leaf of a criteria set usable for new scoring, or None."""
+    defaults: dict[str, Any] = {**dict.fromkeys(TEXT_FIELDS, ""), "classification": None}
+    values = _clean(defaults | dict(data), producer=producer, product=None)
     product = Product(producer=producer, **values)
     product.save()
     log_action(
@@ -95,7 +127,7 @@ def create_product(*, actor: Any, producer: Producer, data: Mapping[str, Any]) -
 def update_product(*, actor: Any, product: Product, data: Mapping[str, Any]) -> Product:
     """Change some of PRODUCT_FIELDS (the keys present in `data`); the log keeps the diff."""
     values = _clean(data, producer=product.producer, product=product)
-    changed = [field for field, value in values.items() if getattr(product, field) != value]
+    changed = [field for field, value in values.items() if _differs(product, field, value)]
     if not changed:
         return product
     old = snapshot(product, changed)

@@ -19,6 +19,7 @@ from ocop.producers.queries.producers import producers_visible_to
 from ocop.products.enums import ProductStatus
 from ocop.products.forms import PhotoForm, StatusForm
 from ocop.products.models import Product
+from ocop.products.queries.classification import categories_for_filter
 from ocop.products.queries.products import (
     access_product,
     can_edit_product,
@@ -37,7 +38,7 @@ SORT_OPTIONS: dict[str, tuple[Any, Any]] = {
     "photos": (("-photo_count", "name_folded"), _("Most photos")),
     "newest": ("-created_at", _("Newest first")),
 }
-FILTERS = ("status", "producer", "commune")
+FILTERS = ("status", "producer", "commune", "category")
 
 
 @login_required
@@ -60,6 +61,7 @@ def product_list(request: HttpRequest) -> HttpResponse:
             .order_by("name")
             .values_list("key", "name")
         ),
+        "categories": categories_for_filter(),
         "can_create": producers_open_to(access).exists(),
     }
     return render(request, "products/list.html", context)

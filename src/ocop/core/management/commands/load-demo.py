@@ -16,6 +16,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo ready: {counts['accounts']} accounts (password '{DEMO_PASSWORD}'), "
-                f"{counts['producers']} new producers, {counts['products']} new products."
+                f"{counts['producers']} new producers, {counts['products']} new products, "
+                f"{counts['self_assessments']} new self-assessments."
             )
         )
