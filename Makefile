@@ -6,6 +6,8 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 HOST ?= 127.0.0.1
 SEED ?= 42
+# Two test processes: the machines have two cores (pytest-xdist; PYTEST_WORKERS=0 for one).
+PYTEST_WORKERS ?= 2
 # PostgreSQL for the second test run; these machines run one on 127.0.0.1 with trust auth.
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/ocop
 export PYTHONDONTWRITEBYTECODE := 1
@@ -60,14 +62,14 @@ test: compilemessages browser-deps
 	$(MAKE) --no-print-directory test-postgres
 
 test-sqlite: install
-	env -u DATABASE_URL $(BIN)/pytest -q $(PYTEST_ARGS)
+	env -u DATABASE_URL $(BIN)/pytest -q -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 # Runs when DATABASE_URL is set or a server answers on 127.0.0.1:5432. Under CI=true an
 # unreachable PostgreSQL is a failure, never a skip.
 test-postgres: install
 	@url="$${DATABASE_URL:-$(PG_TEST_URL)}"; \
 	if $(BIN)/python -m ocop.core.dbcheck "$$url"; then \
-	  DATABASE_URL="$$url" $(BIN)/pytest -q $(PYTEST_ARGS); \
+	  DATABASE_URL="$$url" $(BIN)/pytest -q -n $(PYTEST_WORKERS) $(PYTEST_ARGS); \
 	elif [ "$${CI:-}" = "true" ]; then \
 	  echo "PostgreSQL is not reachable at $$url and CI=true: failing."; exit 1; \
 	else \

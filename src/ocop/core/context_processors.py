@@ -21,6 +21,20 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     elif access.is_producer:
         items.append((reverse("producers:mine"), _("My producer")))
         items.append((reverse("products:list"), _("My products")))
+    # The evaluation (issue 4): the province's office works on every dossier, its rounds and
+    # councils; a commune's officer on the dossiers submitted to the commune (the inbox); a
+    # producer on their own dossiers.
+    officials = access.is_admin or access.is_province_officer
+    if officials:
+        items.append((reverse("evaluation:dossiers"), _("Dossiers")))
+        items.append((reverse("evaluation:rounds"), _("Rounds")))
+        items.append((reverse("evaluation:councils"), _("Councils")))
+    elif access.is_commune_officer:
+        items.append((reverse("evaluation:dossier_inbox"), _("Dossiers")))
+    elif access.is_producer:
+        items.append((reverse("evaluation:dossiers"), _("Dossiers")))
+    if officials or access.is_approver:  # drafted by the office, approved by the approver
+        items.append((reverse("evaluation:decisions"), _("Decisions")))
     if access.is_council:  # the council's chair, members and secretary: their sessions
         items.append((reverse("evaluation:my_sessions"), _("Scoring")))
     items.append((reverse("criteria:sets"), _("Criteria")))  # public: the OCOP rules

@@ -7,7 +7,9 @@ The demo accounts share the password `ocop-demo` (DEMO_PASSWORD) and exist only 
 It also imports the bundled OCOP criteria (QĐ 26/2026 and the QĐ 1048 history; importing the
 same file again changes nothing), classifies every demo product under a leaf of QĐ 26/2026, and
 gives producer1's first product a draft self-assessment predicting 3★ (with what to improve for
-4★) and producer2's first product a final one predicting 4★.
+4★) and producer2's first product a final one predicting 4★; the other products that take part
+in the evaluation demo get final ones. The evaluation demo itself (holidays, the 2026 rounds,
+the city council, dossiers at each stage, a recognised product) is `ocop.core.demo_evaluation`.
 """
 
 from __future__ import annotations
@@ -313,6 +315,36 @@ LOTUS_TEA_SHEET: dict[str, int] = {
     "6.1.1": 2, "6.1.2": 2, "6.2.1": 2, "6.2.2": 3, "6.2.3": 3,
     "7": 3, "8": 4, "9": 3, "10": 2, "11": 1,
 }  # fmt: skip
+# Bộ 21: 78 points, 4★ (the set of cups producer1 lodges in the browser journey).
+TEA_SET_SHEET: dict[str, int] = {
+    "1.1": 1, "1.2": 3, "1.3": 3, "1.4": 2, "1.5": 1, "1.6": 1,
+    "2.1": 4, "2.2": 4, "2.3": 1,
+    "3.1": 3, "3.2": 1, "3.3": 3, "3.4": 2, "3.5": 2,
+    "4.1": 3, "4.2": 3, "4.3": 3,
+    "5.1": 5, "5.2": 2, "5.3": 1,
+    "6.1": 5, "6.2": 5, "6.3": 3, "6.4": 3, "6.5": 5,
+    "7": 1, "8": 3, "9": 5,
+}  # fmt: skip
+# Bộ 21: 61 points, 3★ (the plate, a dossier waiting at the commune).
+PLATE_SHEET: dict[str, int] = {
+    "1.1": 1, "1.2": 2, "1.3": 2, "1.4": 2, "1.5": 1, "1.6": 1,
+    "2.1": 4, "2.2": 4, "2.3": 1,
+    "3.1": 2, "3.2": 1, "3.3": 2, "3.4": 2, "3.5": 2,
+    "4.1": 3, "4.2": 2, "4.3": 2,
+    "5.1": 5, "5.2": 1, "5.3": 1,
+    "6.1": 3, "6.2": 3, "6.3": 2, "6.4": 2, "6.5": 3,
+    "7": 1, "8": 3, "9": 3,
+}  # fmt: skip
+# Bộ 12 (trà từ thực vật khác): 75 points, 4★ (the tea bags, a dossier waiting for the office).
+TEA_BAG_SHEET: dict[str, int] = {
+    "1.1": 2, "1.2": 2, "1.3": 3, "1.4": 3, "1.5": 2, "1.6": 1, "1.7": 1,
+    "2.1": 3, "2.2": 2, "2.3": 3, "2.4": 1,
+    "3.1": 3, "3.2": 1, "3.3": 3, "3.4": 2, "3.5": 2,
+    "4.1": 3, "4.2": 3, "4.3": 3,
+    "5.1": 5, "5.2": 2, "5.3": 1,
+    "6.1": 2, "6.2": 2, "6.3": 2, "6.4": 2, "6.5": 3,
+    "7": 3, "8": 2, "9": 3, "10": 2, "11": 3,
+}  # fmt: skip
 SELF_ASSESSMENTS: list[tuple[str, str, dict[str, int], dict[str, str], bool]] = [
     (
         "producer1",
@@ -325,6 +357,9 @@ SELF_ASSESSMENTS: list[tuple[str, str, dict[str, int], dict[str, str], bool]] = 
         False,
     ),
     ("producer2", "Trà ướp sen Tây Hồ", LOTUS_TEA_SHEET, {}, True),
+    ("producer1", "Bộ ấm chén men rạn", TEA_SET_SHEET, {}, True),
+    ("producer1", "Đĩa gốm trang trí men ngọc", PLATE_SHEET, {}, True),
+    ("producer2", "Trà sen túi lọc", TEA_BAG_SHEET, {}, True),
 ]
 
 
@@ -366,8 +401,18 @@ def _mst(rng: random.Random) -> str:
             return "".join(map(str, digits)) + str(check)
 
 
-@transaction.atomic
 def load_demo(*, seed: int = 42, stdout: Any = None) -> dict[str, int]:
+    """Load (or complete) the demo; returns what it created. The demo sends no e-mail: the
+    notices of its workflow stay in-app, and its e-mails go to the dummy backend (the result
+    mails of its decision wait in the outbox for the office's review, as usual)."""
+    from django.test.utils import override_settings
+
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+        return _load_demo(seed=seed, stdout=stdout)
+
+
+@transaction.atomic
+def _load_demo(*, seed: int, stdout: Any) -> dict[str, int]:
     from ocop.criteria.models import ClassificationNode
     from ocop.criteria.services.importer import BUNDLED_FILES, import_criteria
     from ocop.geo.services.gazetteer import import_gazetteer  # leaf: keeps start-up light
@@ -495,11 +540,19 @@ def load_demo(*, seed: int = 42, stdout: Any = None) -> dict[str, int]:
 
     made_assessments = _demo_self_assessments(users)
     say(f"{made_assessments} self-assessments created.")
+    from ocop.core.demo_evaluation import load_evaluation_demo
+
+    evaluation = load_evaluation_demo(users=users, organisations=organisations)
+    say(
+        "Evaluation: {holidays} holidays, {rounds} rounds, {councils} council(s), "
+        "{dossiers} dossiers and {decisions} decision(s) created.".format(**evaluation)
+    )
     return {
         "producers": made_producers,
         "products": made_products,
         "accounts": len(users),
         "self_assessments": made_assessments,
+        **evaluation,
     }
 
 

@@ -54,6 +54,24 @@ VERBS: dict[str, Any] = {
     "open": pgettext_lazy("history", "opened"),
     "declare": pgettext_lazy("history", "declared"),
     "assess": pgettext_lazy("history", "assessed"),
+    # The evaluation workflow (issue 4): dossiers, rounds, councils, sessions, decisions.
+    "status": pgettext_lazy("history", "status changed"),
+    "reopen": pgettext_lazy("history", "reopened"),
+    "start_scoring": pgettext_lazy("history", "scoring started"),
+    "member_add": pgettext_lazy("history", "member added"),
+    "member_remove": pgettext_lazy("history", "member removed"),
+    "agenda_add": pgettext_lazy("history", "put on the agenda"),
+    "attendance": pgettext_lazy("history", "attendance recorded"),
+    "discussion_open": pgettext_lazy("history", "discussion round opened"),
+    "discussion_close": pgettext_lazy("history", "discussion round closed"),
+    "flag": pgettext_lazy("history", "flagged for discussion"),
+    "unflag": pgettext_lazy("history", "no longer flagged for discussion"),
+    "dossier_knockouts": pgettext_lazy("history", "dossier knock-out recorded"),
+    "draft": pgettext_lazy("history", "drafted"),
+    "draft_from_central": pgettext_lazy("history", "drafted from the ministry's result"),
+    "correct": pgettext_lazy("history", "corrected"),
+    "release": pgettext_lazy("history", "released"),
+    "discard": pgettext_lazy("history", "discarded"),
 }
 YES, NO, EMPTY = _("yes"), _("no"), "–"
 

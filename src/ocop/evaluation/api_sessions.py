@@ -51,6 +51,8 @@ from ocop.evaluation.schemas_sessions import (
     DeclarationOut,
     DiscussionIn,
     DiscussionOut,
+    DossierKnockoutsIn,
+    DossierKnockoutsOut,
     ItemOut,
     RoundIn,
     RoundOut,
@@ -68,6 +70,7 @@ from ocop.evaluation.services.sessions import (
     declare_conflict,
     open_discussion_round,
     record_attendance,
+    record_dossier_knockouts,
     save_sheet,
     submit_sheet,
 )
@@ -185,6 +188,7 @@ def _item_out(entry: ItemProgress) -> dict[str, Any]:
         "complete": entry.complete,
         "discussion_rounds": len(entry.discussions),
         "open_discussion": open_discussion.number if open_discussion is not None else None,
+        "dossier_knockouts": [str(e["code"]) for e in item.dossier_knockouts or []],
         "members": [
             {
                 "username": m.seat.user.username,
@@ -438,3 +442,24 @@ def discussion(request: HttpRequest, code: str, dossier_code: str, payload: Disc
             "reopened": list(reopened),
         },
     )
+
+
+@sessions_router.put(
+    "/{code}/items/{dossier_code}/dossier-knockouts",
+    response=DossierKnockoutsOut,
+    summary="Record the knock-outs of the whole dossier (the secretary or the chair)",
+)
+def dossier_knockouts(
+    request: HttpRequest, code: str, dossier_code: str, payload: DossierKnockoutsIn
+) -> dict[str, Any]:
+    """The scorecard's rules of scope “dossier” that apply (“Hồ sơ bị loại khi: giả mạo hồ sơ
+    …”), each with what the council found; the engine applies them when the session closes
+    (0★). `[]` clears them."""
+    item = access_item(request.auth, code, dossier_code)
+    with refusals():
+        record_dossier_knockouts(
+            actor=request.auth,
+            item=item,
+            knockouts={entry.code: entry.reason for entry in payload.knockouts},
+        )
+    return {"dossier": item.dossier.code, "knockouts": list(item.dossier_knockouts or [])}

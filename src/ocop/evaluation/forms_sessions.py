@@ -123,6 +123,9 @@ class SubCouncilForm(CouncilSettingsForm):
     ]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # The council's page also shows its settings form, with the same field names: the ids
+        # of this one's inputs (and the labels' `for`) must differ.
+        kwargs.setdefault("auto_id", "id_sub_%s")
         super().__init__(*args, **kwargs)
         field = self.fields["product_groups"]
         assert isinstance(field, forms.ModelMultipleChoiceField)
@@ -230,6 +233,27 @@ class DiscussionForm(NFCForm):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+class DossierKnockoutForm(NFCForm):
+    """The council records that a knock-out rule of the whole dossier applies (the secretary or
+    the chair): which rule, and what the council found."""
+
+    rule = forms.ChoiceField(label=_("Knock-out rule"), widget=forms.RadioSelect)
+    reason = forms.CharField(
+        label=_("What the council found"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("For example: the food-safety certificate in the dossier is forged."),
+    )
+
+    def __init__(self, *args: Any, rules: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["rule"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(rule.code, rule.text) for rule in rules]
+        if len(rules) == 1:
+            field.initial = rules[0].code
 
 
 class ScoringForm(SelfAssessmentForm):

@@ -126,6 +126,7 @@ class ItemOut(Schema):
     complete: bool
     discussion_rounds: int
     open_discussion: int | None
+    dossier_knockouts: list[str] = Field(description="the knock-outs of the whole dossier recorded")
     members: list[MemberProgressOut]
     result: ItemResultOut | None
 
@@ -190,6 +191,29 @@ class SheetOut(Schema):
     parts: dict[str, Number]
     submitted_at: dt.datetime | None
     updated_at: dt.datetime | None = Field(description="null before the first save")
+
+
+class DossierKnockoutIn(Schema):
+    code: str = Field(max_length=40, description="a knock-out rule of scope “dossier”")
+    reason: str = Field(max_length=2000, description="what the council found")
+
+
+class DossierKnockoutsIn(Schema):
+    knockouts: list[DossierKnockoutIn] = Field(
+        max_length=20, description="replaces what was recorded; [] clears it"
+    )
+
+
+class DossierKnockoutOut(Schema):
+    code: str
+    reason: str
+    by: str
+    at: str
+
+
+class DossierKnockoutsOut(Schema):
+    dossier: str
+    knockouts: list[DossierKnockoutOut]
 
 
 class DiscussionIn(Schema):

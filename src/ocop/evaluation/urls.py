@@ -126,5 +126,10 @@ urlpatterns += [
         sessions_scoring.discussion,
         name="session_discussion",
     ),
+    path(
+        "phien/<str:code>/ho-so/<str:dossier>/loai-ho-so/",
+        sessions_scoring.dossier_knockouts,
+        name="session_dossier_knockouts",
+    ),
     path("thong-ke-thanh-vien/", sessions.member_statistics_page, name="member_statistics"),
 ]

@@ -1,8 +1,10 @@
 """`ocop load-demo`: built through the services, runnable twice, with the criteria, classified
-products and the two demo self-assessments."""
+products, the demo self-assessments and the evaluation demo (rounds, council, dossiers, a
+recognised product)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -11,10 +13,21 @@ from django.core.management import call_command
 from ocop.core.demo import PRODUCERS, SELF_ASSESSMENTS, load_demo
 from ocop.criteria.models import CriteriaSet
 from ocop.criteria.queries.specs import load_scorecard_spec, policy_for
-from ocop.evaluation.enums import SelfAssessmentStatus
-from ocop.evaluation.models import SelfAssessment
+from ocop.evaluation.enums import DossierStatus, SelfAssessmentStatus
+from ocop.evaluation.models import (
+    Council,
+    Decision,
+    Dossier,
+    Holiday,
+    OutboxMessage,
+    Round,
+    SelfAssessment,
+    SessionDossier,
+)
 from ocop.evaluation.queries.improvement import improvement_for
 from ocop.evaluation.queries.prediction import predict
+from ocop.evaluation.services.calendar import read_holidays
+from ocop.evaluation.services.dossiers import missing_items
 from ocop.products.models import Product
 
 pytestmark = pytest.mark.django_db
@@ -40,9 +53,24 @@ def test_the_demo_loads_twice_and_the_second_time_adds_nothing(demo):
         "producers": len(PRODUCERS),
         "products": PRODUCTS,
         "accounts": 13,
-        "self_assessments": 2,
+        "self_assessments": 5,
+        "holidays": len(read_holidays()),
+        "rounds": 2,
+        "councils": 1,
+        "dossiers": 3,
+        "decisions": 1,
     }
-    assert second == {"producers": 0, "products": 0, "accounts": 13, "self_assessments": 0}
+    assert second == {
+        "producers": 0,
+        "products": 0,
+        "accounts": 13,
+        "self_assessments": 0,
+        "holidays": 0,
+        "rounds": 0,
+        "councils": 0,
+        "dossiers": 0,
+        "decisions": 0,
+    }
     assert Product.objects.count() == PRODUCTS
     assert SelfAssessment.objects.count() == len(SELF_ASSESSMENTS)
     assert list(CriteriaSet.objects.order_by("code").values_list("code", flat=True)) == [
@@ -97,4 +125,69 @@ def test_producer1_has_a_3_star_draft_with_what_to_improve_and_producer2_a_4_sta
 
 def test_the_command_reports_what_it_made(demo, capsys):
     call_command("load-demo")
-    assert "0 new self-assessments." in capsys.readouterr().out
+    assert "0 new self-assessments, 0 new dossiers." in capsys.readouterr().out
+
+
+# --- the evaluation demo (issue 4) ----------------------------------------------------------
+
+
+def test_the_2026_rounds_and_the_city_council(demo):
+    rounds = Round.objects.filter(year=2026, level="province", criteria_set__code="qd26-2026")
+    assert sorted(rounds.values_list("number", "status")) == [(1, "scoring"), (2, "open")]
+    council = Council.objects.get(level="province")
+    seats = sorted(council.members.filter(is_active=True).values_list("user__username", "role"))
+    assert seats == [
+        ("chair", "chair"),
+        ("member1", "member"),
+        ("member2", "member"),
+        ("member3", "member"),
+        ("secretary", "secretary"),
+    ]
+    assert Holiday.objects.filter(date=dt.date(2026, 9, 2)).exists()
+
+
+def test_dossiers_wait_at_the_commune_and_at_the_office(demo):
+    waiting = dict(Dossier.objects.values_list("product__name", "status"))
+    assert waiting == {
+        "Đĩa gốm trang trí men ngọc": DossierStatus.SUBMITTED,
+        "Trà sen túi lọc": DossierStatus.FORWARDED,
+        "Trà ướp sen Tây Hồ": DossierStatus.RECOGNISED,
+    }
+    plate = Dossier.objects.get(product__name="Đĩa gốm trang trí men ngọc")
+    assert (plate.commune.name, plate.due_on is not None) == ("Xã Bát Tràng", True)
+    assert missing_items(plate) == []
+    # The set of cups waits for the browser journey: a final self-assessment, no dossier.
+    cups = SelfAssessment.objects.get(product__name="Bộ ấm chén men rạn")
+    assert (cups.status, cups.scorecard.number, cups.predicted_stars) == ("final", 21, 4)
+    assert not Dossier.objects.filter(product__name="Bộ ấm chén men rạn").exists()
+
+
+def test_the_lotus_tea_is_recognised_4_stars_on_the_public_results(demo):
+    from django.test import Client
+
+    item = SessionDossier.objects.get(dossier__product__name="Trà ướp sen Tây Hồ")
+    assert (item.session.status, item.session.round.number) == ("closed", 1)
+    assert item.sheets.filter(status="submitted").count() == 4
+    assert (item.mean_total, item.stars, item.result["spread"]) == (Decimal("78.00"), 4, 4)
+    decision = Decision.objects.get()
+    assert (decision.number, decision.status) == ("45/QĐ-UBND", "approved")
+    assert list(decision.items.values_list("recognised", "stars")) == [(True, 4)]
+    assert OutboxMessage.objects.filter(kind="results", status="pending").count() == 1
+    page = Client().get(f"/ket-qua/{item.session.round.code}/").content.decode()
+    assert "Trà ướp sen Tây Hồ" in page
+    assert "45/QĐ-UBND" in page
+
+
+def test_loading_again_creates_no_evaluation_row(demo):
+    from django.apps import apps
+
+    def counts():
+        return {
+            model._meta.label: model.objects.count()
+            for app in ("evaluation", "criteria", "accounts", "producers", "products")
+            for model in apps.get_app_config(app).get_models()
+        }
+
+    before = counts()
+    load_demo(seed=42)
+    assert counts() == before

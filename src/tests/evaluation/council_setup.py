@@ -192,7 +192,7 @@ def database_state() -> dict[str, Any]:
         "discussions": sorted(DiscussionRound.objects.values_list("id", "closed_at")),
         "items": sorted(
             SessionDossier.objects.values_list(
-                "id", "flagged_for_discussion", "result", "mean_total", "stars"
+                "id", "flagged_for_discussion", "result", "mean_total", "stars", "dossier_knockouts"
             )
         ),
         "sessions": sorted(Session.objects.values_list("id", "status", "closed_at")),

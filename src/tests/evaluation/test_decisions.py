@@ -241,6 +241,41 @@ def test_approval_publishes_every_item_at_once(world, django_capture_on_commit_c
     assert ActivityLog.objects.filter(action="evaluation.decision.approve").count() == 1
 
 
+def test_approval_sends_no_transition_mail_only_the_reviewed_result_mails(world):
+    """The producer hears of the result once: by the result mail the office releases, not by
+    the dossier's transition mail before the review. The in-app notices stay."""
+    decision = _draft(world)
+    dossier_mails = OutboxMessage.objects.filter(kind="dossier").count()
+    notices = Notification.objects.filter(user=world.cast.producer1).count()
+    _approve(world, decision)
+    assert OutboxMessage.objects.filter(kind="dossier").count() == dossier_mails
+    assert set(OutboxMessage.objects.exclude(kind="dossier").values_list("kind", flat=True)) <= {
+        "results",
+        "transition",
+    }
+    assert not OutboxMessage.objects.filter(needs_review=False, status=OutboxStatus.PENDING)
+    assert not OutboxMessage.objects.filter(needs_review=False, kind="results")
+    # Two dossiers of producer1: the transition notice and the result notice of each.
+    assert Notification.objects.filter(user=world.cast.producer1).count() == notices + 4
+    recognised = world.dossier("four")
+    assert Notification.objects.filter(
+        user=world.cast.producer1, url=f"/danh-gia/ho-so/{recognised.code}/"
+    ).exists()
+
+
+def test_a_transition_without_email_still_notifies_in_app(world):
+    from ocop.evaluation.services.dossiers import change_dossier_status
+
+    dossier = world.dossier("two")
+    mails = OutboxMessage.objects.count()
+    notices = Notification.objects.count()
+    change_dossier_status(
+        actor=world.cast.office, dossier=dossier, to=DossierStatus.NOT_RECOGNISED, email=False
+    )
+    assert OutboxMessage.objects.count() == mails
+    assert Notification.objects.count() > notices
+
+
 def test_a_decision_is_approved_once(world):
     decision = _draft(world)
     _approve(world, decision)

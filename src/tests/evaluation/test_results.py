@@ -107,6 +107,8 @@ def test_after_publication_the_producer_sees_means_and_anonymous_comments(world,
         assert sheet.member.user.get_full_name() not in content
         assert sheet.member.user.username not in content
     assert COMMENTS[2]["2.1"] in content
+    # The way back to the dossier (the page had none).
+    assert f'href="/danh-gia/ho-so/{item.dossier.code}/"' in content
 
 
 def test_the_result_explains_a_capped_star_in_words(world, english):

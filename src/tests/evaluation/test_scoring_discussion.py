@@ -115,7 +115,7 @@ def test_a_discussion_round_needs_every_sheet(board, english):
     assert database_state() == before
 
 
-def test_the_discussion_round_from_flag_to_close(board):
+def test_the_discussion_round_from_flag_to_close(board, english):
     score_item1(board)
     high = board.members[1]
     discussion = open_discussion_round(

@@ -176,6 +176,10 @@ class SessionDossier(models.Model):
     )
     position = models.PositiveSmallIntegerField(default=0)
     flagged_for_discussion = models.BooleanField(_("flagged for discussion"), default=False)
+    # The whole-dossier knock-outs the secretary or the chair recorded ("Hồ sơ bị loại khi: giả
+    # mạo hồ sơ …", the scorecard's rules of scope "dossier"): [{"code", "reason", "by", "at"}],
+    # passed to the engine (`combine_sheets(..., dossier_knockouts=...)`) when the session closes.
+    dossier_knockouts = models.JSONField(_("dossier knock-outs"), default=list, blank=True)
     # The engine's result (result_to_dict), written once when the session closes; never by hand.
     result = models.JSONField(_("council result"), null=True, blank=True)
     mean_total = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)

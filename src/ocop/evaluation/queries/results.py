@@ -226,9 +226,22 @@ def dossier_result(user_or_access: Any, dossier: Dossier) -> DossierResult | Non
         band_stars=int(result.get("band_stars", 0)),
         parts=list(parts.values()),
         capped=capped_in_words(result, titles),
-        knocked_out=(knocked or {}).get("reason") if knocked else None,
+        knocked_out=knockout_text(agenda_item, knocked),
         sheets=len(sheets),
     )
+
+
+def knockout_text(agenda_item: Any, knocked: Any) -> str | None:
+    """The knock-out rule that ended the evaluation, with what the council found when it is a
+    rule of the whole dossier that the council recorded."""
+    if not knocked:
+        return None
+    text = str(knocked.get("reason") or knocked.get("code") or "")
+    if knocked.get("scope") == "dossier":
+        for entry in agenda_item.dossier_knockouts or []:
+            if entry.get("code") == knocked.get("code") and entry.get("reason"):
+                return f"{text} ({entry['reason']})"
+    return text
 
 
 # --- the public results ---------------------------------------------------------------------

@@ -408,7 +408,11 @@ def _publish(actor: Any, decision: Decision, reason: str) -> None:
         if reason:
             step = f"{step} {reason}"
         if target is not None and target in DOSSIER_TRANSITIONS.get(dossier.status, ()):
-            change_dossier_status(actor=actor, dossier=dossier, to=target, reason=step, level=level)
+            # In-app notice only: the result e-mail below, reviewed by the office, is the
+            # one e-mail the producer gets about the decision.
+            change_dossier_status(
+                actor=actor, dossier=dossier, to=target, reason=step, level=level, email=False
+            )
         url = reverse("evaluation:dossier_result", kwargs={"code": dossier.code})
         notify(
             recipients.get(dossier.producer.organisation_id, []),

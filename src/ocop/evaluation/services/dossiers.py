@@ -243,6 +243,8 @@ def _notify_move(
     to: str,
     reason: str,
     also: Iterable[Any],
+    *,
+    email: bool = True,
 ) -> None:
     try:
         entry_level = dossier_profile(dossier).entry_level
@@ -261,7 +263,7 @@ def _notify_move(
         message = _("Dossier %(code)s “%(product)s”: %(status)s. Reason: %(reason)s") % values
     else:
         message = _("Dossier %(code)s “%(product)s”: %(status)s.") % values
-    notify(users, message, url=dossier_url(dossier), kind="dossier")
+    notify(users, message, url=dossier_url(dossier), kind="dossier", email=email)
 
 
 # --- the one transition function --------------------------------------------------------------
@@ -278,12 +280,15 @@ def change_dossier_status(
     due_on: dt.date | None = None,
     notify_also: Iterable[Any] = (),
     data: Mapping[str, Any] | None = None,
+    email: bool = True,
 ) -> Dossier:
     """Move the dossier along DOSSIER_TRANSITIONS (anything else is refused and nothing
     changes). `level` is the level the dossier is at after the move (unchanged when None);
     `due_on` the deadline of the new step (none when None). Appends a DossierEvent, writes
     `evaluation.dossier.<verb>` in the activity log and notifies the producer's people and the
-    office concerned (plus `notify_also`), except the actor."""
+    office concerned (plus `notify_also`), except the actor: an in-app notice, and an e-mail
+    unless `email=False` (a decision's publication, whose reviewed result mails are the only
+    e-mails)."""
     current = _lock(dossier)
     if to not in DOSSIER_TRANSITIONS.get(current, frozenset()):
         raise _transition_error(dossier, current, to)
@@ -320,7 +325,7 @@ def change_dossier_status(
         new=snapshot(dossier, STATUS_FIELDS),
         data=extra,
     )
-    _notify_move(actor, dossier, current, to, reason, notify_also)
+    _notify_move(actor, dossier, current, to, reason, notify_also, email=email)
     return dossier
 
 

@@ -96,6 +96,7 @@ __all__ = [
     "open_discussion_round",
     "policy_for_item",
     "record_attendance",
+    "record_dossier_knockouts",
     "save_sheet",
     "spread_of",
     "submit_sheet",
@@ -145,6 +146,7 @@ def _lock_open_session(session: Session) -> Session:
 def _lock_item(item: SessionDossier) -> SessionDossier:
     locked = SessionDossier.objects.select_for_update().get(pk=item.pk)
     item.flagged_for_discussion = locked.flagged_for_discussion
+    item.dossier_knockouts = locked.dossier_knockouts
     return item
 
 
@@ -805,6 +807,92 @@ def open_discussion_round(*, actor: Any, item: SessionDossier, reason: str) -> D
     return discussion
 
 
+# --- whole-dossier knock-outs ---------------------------------------------------------------
+
+
+REASON_MAX = 2000
+
+
+def dossier_rules(spec: ScorecardSpec) -> list[Any]:
+    """The scorecard's knock-out rules of scope "dossier" ("Hồ sơ bị loại khi: giả mạo hồ sơ
+    …"), which the council records for the whole dossier (a member records the stop rules)."""
+    return [rule for rule in spec.knockouts if rule.scope == "dossier"]
+
+
+def dossier_knockout_codes(item: SessionDossier) -> list[str]:
+    """The codes of the knock-outs recorded on the agenda item, for the engine."""
+    return [str(entry["code"]) for entry in item.dossier_knockouts or []]
+
+
+@transaction.atomic
+def record_dossier_knockouts(
+    *, actor: Any, item: SessionDossier, knockouts: Mapping[str, str]
+) -> SessionDossier:
+    """The secretary or the chair records which whole-dossier knock-out rules apply to the
+    agenda item, each with the council's reason (`{rule code: reason}`; replaces what was
+    recorded; `{}` clears it). The engine applies them when the session closes: the dossier is
+    knocked out (0★). Refused in a closed session and for anyone else."""
+    session = _lock_open_session(item.session)
+    _lock_item(item)
+    seat = seat_of(actor, session.council)
+    if seat is None or seat.role not in (CouncilRole.CHAIR, CouncilRole.SECRETARY):
+        raise NotAllowed(_("The secretary or the chair records a knock-out of the whole dossier."))
+    rules = {rule.code: rule for rule in dossier_rules(_spec(item))}
+    errors: dict[str, list[str]] = {}
+    cleaned: list[dict[str, Any]] = []
+    if not isinstance(knockouts, Mapping):
+        raise ValidationError({"knockouts": _("The knock-outs must map rules to reasons.")})
+    previous = {str(entry["code"]): entry for entry in item.dossier_knockouts or []}
+    order = list(rules)
+    for code in sorted(
+        knockouts, key=lambda c: (c not in rules, order.index(c) if c in rules else 0)
+    ):
+        reason = nfc(str(knockouts[code] or "")).strip()
+        if code not in rules:
+            errors.setdefault("knockouts", []).append(
+                _("There is no knock-out rule %(code)s for the whole dossier on this scorecard.")
+                % {"code": code}
+            )
+            continue
+        if not reason:
+            errors.setdefault("reason", []).append(
+                _("Say why the dossier is knocked out (what the council found).")
+            )
+        elif len(reason) > REASON_MAX:
+            errors.setdefault("reason", []).append(
+                _("The reason is longer than %(count)s characters.") % {"count": REASON_MAX}
+            )
+        kept = previous.get(code)
+        if kept is not None and kept.get("reason") == reason:
+            cleaned.append(dict(kept))
+        else:
+            cleaned.append(
+                {
+                    "code": code,
+                    "reason": reason,
+                    "by": _username(seat),
+                    "at": timezone.now().isoformat(timespec="seconds"),
+                }
+            )
+    if errors:
+        raise ValidationError(errors)
+    old = [{"code": e["code"], "reason": e["reason"]} for e in item.dossier_knockouts or []]
+    new = [{"code": e["code"], "reason": e["reason"]} for e in cleaned]
+    if old == new:
+        return item
+    item.dossier_knockouts = cleaned
+    item.save(update_fields=["dossier_knockouts"])
+    log_action(
+        actor,
+        "evaluation.session.dossier_knockouts",
+        session,
+        old={"dossier_knockouts": old},
+        new={"dossier_knockouts": new},
+        data={"dossier": item.dossier.code, "member": _username(seat)},
+    )
+    return item
+
+
 # --- closing --------------------------------------------------------------------------------
 
 
@@ -829,7 +917,9 @@ def council_result(item: SessionDossier, progress: ItemProgress | None = None) -
             )
             for sheet in sheets
         ]
-        return combine_sheets(spec, policy_for_item(item), results)
+        return combine_sheets(
+            spec, policy_for_item(item), results, dossier_knockouts=dossier_knockout_codes(item)
+        )
     except ScoringError as exc:
         raise _validation_error(exc) from None
 

@@ -34,6 +34,7 @@ from ocop.evaluation.forms_sessions import (
     KNOCKOUT_PREFIX,
     DeclarationForm,
     DiscussionForm,
+    DossierKnockoutForm,
     ScoringForm,
     criterion_rules,
 )
@@ -53,12 +54,16 @@ from ocop.evaluation.queries.sheet import case_headings, sheet_rows, stored_valu
 from ocop.evaluation.services.refusals import Refusal
 from ocop.evaluation.services.sessions import (
     declare_conflict,
+    dossier_rules,
     open_discussion_round,
+    record_dossier_knockouts,
     save_sheet,
     submit_sheet,
 )
 
 SHEET_KEYS = ("selections", "comments", "choices")
+# The knock-out form shares the page with the discussion form (both have a "reason").
+KNOCKOUT_FORM_PREFIX = "knockout"
 # Part totals and totals do not depend on the policy: the engine's default one is enough.
 PARTS_POLICY = Policy()
 
@@ -243,6 +248,7 @@ def _page(
     top_errors: list[str] | None = None,
     declaration_form: DeclarationForm | None = None,
     discussion_form: DiscussionForm | None = None,
+    knockout_form: DossierKnockoutForm | None = None,
     confirm_submit: bool = False,
 ) -> HttpResponse:
     session = item.session
@@ -319,6 +325,18 @@ def _page(
     if can_discuss:
         context["discussion_form"] = discussion_form or DiscussionForm()
     context["can_discuss"] = can_discuss
+    rules = dossier_rules(spec)
+    texts = {rule.code: rule.text for rule in rules}
+    context["dossier_knockouts"] = [
+        {**entry, "text": texts.get(str(entry.get("code")), entry.get("code"))}
+        for entry in item.dossier_knockouts or []
+    ]
+    can_knock_out = is_open and bool(rules) and (viewer.is_chair or viewer.is_secretary)
+    context["can_knock_out"] = can_knock_out
+    if can_knock_out:
+        context["knockout_form"] = knockout_form or DossierKnockoutForm(
+            rules=rules, prefix=KNOCKOUT_FORM_PREFIX
+        )
     if sees_others and progress.complete:
         context["spread"] = spread_of(item, progress)
     if scoring:
@@ -544,3 +562,43 @@ def discussion(request: HttpRequest, code: str, dossier: str) -> HttpResponse:
             )
         return redirect("evaluation:session_item", code=code, dossier=dossier)
     return _page(request, item, viewer, status=400, discussion_form=form)
+
+
+@login_required
+@require_POST
+def dossier_knockouts(request: HttpRequest, code: str, dossier: str) -> HttpResponse:
+    """The secretary or the chair records a knock-out of the whole dossier (with what the council
+    found), or removes what was recorded (`action=clear`); the engine applies it at the close."""
+    item = access_item(request.user, code, dossier)
+    viewer = viewer_for(request.user, item.session)
+    url = reverse("evaluation:session_item", kwargs={"code": code, "dossier": dossier})
+    if request.POST.get("action") == "clear":
+        try:
+            record_dossier_knockouts(actor=request.user, item=item, knockouts={})
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("The knock-out of the whole dossier is removed."))
+        return redirect(url + "#loai-ho-so")
+    spec = load_scorecard_spec(item.dossier.criteria_set.code, item.dossier.scorecard.number)
+    form = DossierKnockoutForm(request.POST, rules=dossier_rules(spec), prefix=KNOCKOUT_FORM_PREFIX)
+    if form.is_valid():
+        recorded = {str(e["code"]): str(e["reason"]) for e in item.dossier_knockouts or []}
+        recorded[form.cleaned_data["rule"]] = form.cleaned_data["reason"]
+        try:
+            record_dossier_knockouts(actor=request.user, item=item, knockouts=recorded)
+        except Refusal as exc:
+            messages.error(request, exc.text)
+            return redirect(url)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _(
+                    "The knock-out of the whole dossier is recorded: when the session closes, "
+                    "the dossier gets no star."
+                ),
+            )
+            return redirect(url + "#loai-ho-so")
+    return _page(request, item, viewer, status=400, knockout_form=form)

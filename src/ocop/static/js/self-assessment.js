@@ -1,6 +1,7 @@
 /* Self-assessment form: an optional enhancement (the page works without it).
    - shows or hides the conditional criterion (5.2) when the product-story box changes;
-   - shows the part totals of the options chosen now, before they are saved.
+   - shows the part totals of the options chosen now, before they are saved;
+   - drops the "not answered yet" mark of a criterion as soon as it is answered.
    The server recomputes everything on "Save draft"; nothing here is trusted. */
 (function () {
   "use strict";
@@ -47,10 +48,24 @@
     });
   }
 
+  // A criterion just answered no longer says "not answered yet" (the server says it again
+  // only for what the saved sheet leaves unanswered).
+  function markAnswered(input) {
+    if (input.type !== "radio") {
+      return;
+    }
+    var box = input.closest(".sa-criterion");
+    var badge = box && box.querySelector("[data-unanswered]");
+    if (badge) {
+      badge.hidden = true;
+    }
+  }
+
   form.addEventListener("change", function (event) {
     if (event.target === story) {
       toggleStory();
     }
+    markAnswered(event.target);
     update();
   });
 })();

@@ -17,6 +17,7 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Demo ready: {counts['accounts']} accounts (password '{DEMO_PASSWORD}'), "
                 f"{counts['producers']} new producers, {counts['products']} new products, "
-                f"{counts['self_assessments']} new self-assessments."
+                f"{counts['self_assessments']} new self-assessments, "
+                f"{counts['dossiers']} new dossiers."
             )
         )
