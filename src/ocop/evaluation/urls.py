@@ -133,3 +133,11 @@ urlpatterns += [
     ),
     path("thong-ke-thanh-vien/", sessions.member_statistics_page, name="member_statistics"),
 ]
+
+# --- in-app notifications (issue 4, item 7) ------------------------------------------------------
+from ocop.evaluation.views import notifications  # noqa: E402
+
+urlpatterns += [
+    path("thong-bao/", notifications.notification_list, name="notifications"),
+    path("thong-bao/da-doc/", notifications.notifications_read, name="notifications_read"),
+]
