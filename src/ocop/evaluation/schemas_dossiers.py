@@ -10,6 +10,7 @@ from django.urls import reverse
 from ninja import Schema
 from pydantic import ConfigDict, Field
 
+from ocop.core.schemas import AttachedFileOut
 from ocop.evaluation.enums import CommuneConclusion, DossierKind
 from ocop.evaluation.models import Dossier, DossierEvent, Evidence
 from ocop.evaluation.queries.dossiers import is_overdue
@@ -88,33 +89,13 @@ class EventOut(Schema):
         return str(obj.actor) if obj.actor is not None else None
 
 
-class EvidenceOut(Schema):
-    code: str
+class EvidenceOut(AttachedFileOut):
     category: str
     title: str
-    file_name: str
-    content_type: str
-    size: int
     issued_on: dt.date | None
     expires_on: dt.date | None
     carried_over: bool
     url: str
-
-    @staticmethod
-    def resolve_code(obj: Evidence) -> str:
-        return obj.file.code
-
-    @staticmethod
-    def resolve_file_name(obj: Evidence) -> str:
-        return obj.file.original_name
-
-    @staticmethod
-    def resolve_content_type(obj: Evidence) -> str:
-        return obj.file.content_type
-
-    @staticmethod
-    def resolve_size(obj: Evidence) -> int:
-        return obj.file.size
 
     @staticmethod
     def resolve_url(obj: Evidence) -> str:

@@ -6,6 +6,7 @@ from django.urls import reverse
 from ninja import Schema
 from pydantic import Field
 
+from ocop.core.schemas import AttachedFileOut
 from ocop.criteria.models import ClassificationNode
 from ocop.products.models import Product, ProductPhoto
 from ocop.products.queries.products import photos_of
@@ -48,29 +49,9 @@ class ProducerRef(Schema):
     name: str
 
 
-class PhotoOut(Schema):
-    code: str
+class PhotoOut(AttachedFileOut):
     caption: str
-    file_name: str
-    content_type: str
-    size: int
     url: str
-
-    @staticmethod
-    def resolve_code(obj: ProductPhoto) -> str:
-        return obj.file.code
-
-    @staticmethod
-    def resolve_file_name(obj: ProductPhoto) -> str:
-        return obj.file.original_name
-
-    @staticmethod
-    def resolve_content_type(obj: ProductPhoto) -> str:
-        return obj.file.content_type
-
-    @staticmethod
-    def resolve_size(obj: ProductPhoto) -> int:
-        return obj.file.size
 
     @staticmethod
     def resolve_url(obj: ProductPhoto) -> str:
