@@ -68,6 +68,8 @@ install(api)
 
 def _mount() -> None:
     from ocop.accounts.api import router as accounts_router
+    from ocop.certificates import api_manage  # noqa: F401  (adds its endpoints to the router)
+    from ocop.certificates.api import router as certificates_router
     from ocop.criteria.api import router as criteria_router
     from ocop.criteria.api_scoring import router as scoring_router
     from ocop.evaluation.api import router as evaluation_router
@@ -91,6 +93,7 @@ def _mount() -> None:
     api.add_router("/decisions", decisions_router)
     api.add_router("/rounds", rounds_router)
     api.add_router("/sessions", sessions_router)
+    api.add_router("/certificates", certificates_router)
 
 
 _mount()

@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "ocop.products",
     "ocop.criteria",
     "ocop.evaluation",
+    "ocop.certificates",
 ]
 
 MIDDLEWARE = [
@@ -192,6 +193,17 @@ API_TOKEN_TTL_DAYS = env_int("OCOP_API_TOKEN_TTL_DAYS", 90)  # 0: tokens never e
 # username from one address, further attempts are refused until the window has passed.
 LOGIN_FAILURE_LIMIT = env_int("OCOP_LOGIN_FAILURE_LIMIT", 10)
 LOGIN_FAILURE_WINDOW_MINUTES = env_int("OCOP_LOGIN_FAILURE_WINDOW_MINUTES", 15)
+
+# --- Certificates -----------------------------------------------------------------------------
+# The key of the verification codes printed on certificates (HMAC). Defaults to SECRET_KEY; set
+# it on its own so that rotating SECRET_KEY does not invalidate the certificates already printed.
+# Development (DJANGO_DEBUG=True) without a key uses a fixed, public one, so that the demo's
+# verification links in the README work on every machine; never in production.
+OCOP_CERTIFICATE_KEY = env_secret("OCOP_CERTIFICATE_KEY") or (
+    "ocop-development-certificate-key-not-secret" if DEBUG else SECRET_KEY
+)
+# A valid certificate this many days or fewer from its expiry reads "expiring" when verified.
+OCOP_CERTIFICATE_EXPIRING_DAYS = env_int("OCOP_CERTIFICATE_EXPIRING_DAYS", 30)
 
 # --- E-mail -----------------------------------------------------------------------------------
 EMAIL_HOST = env_str("EMAIL_HOST")

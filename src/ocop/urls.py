@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
 from ocop.api import api
+from ocop.certificates.urls_public import urlpatterns as public_certificate_urls
 from ocop.evaluation.urls import product_urlpatterns as self_assessment_urls
 from ocop.evaluation.urls import results_urlpatterns as public_results_urls
 
@@ -18,6 +19,9 @@ urlpatterns = [
     path("danh-gia/", include("ocop.evaluation.urls")),
     # The public results of the rounds (no sign-in), evaluation app, its own namespace.
     path("ket-qua/", include((public_results_urls, "results"))),
+    # Certificates: management (sign-in) and the public verification, register and open data.
+    path("giay-chung-nhan/", include("ocop.certificates.urls")),
+    path("", include((public_certificate_urls, "verify"))),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("quan-tri/", admin.site.urls),

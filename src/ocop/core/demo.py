@@ -407,7 +407,12 @@ def load_demo(*, seed: int = 42, stdout: Any = None) -> dict[str, int]:
     mails of its decision wait in the outbox for the office's review, as usual)."""
     from django.test.utils import override_settings
 
-    with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+    from ocop.core.codes import repeatable_codes
+
+    with (
+        override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"),
+        repeatable_codes(seed),
+    ):
         return _load_demo(seed=seed, stdout=stdout)
 
 
@@ -547,12 +552,23 @@ def _load_demo(*, seed: int, stdout: Any) -> dict[str, int]:
         "Evaluation: {holidays} holidays, {rounds} rounds, {councils} council(s), "
         "{dossiers} dossiers and {decisions} decision(s) created.".format(**evaluation)
     )
+    from ocop.core.demo_history import demo_links, load_history_demo
+
+    history = load_history_demo(users=users, organisations=organisations)
+    say(
+        "History: {history_dossiers} dossiers of 2019–2022 (from the archived minutes), "
+        "{recorded_certificates} certificates recorded from paper, {certificates} certificates "
+        "in all.".format(**history)
+    )
+    for state, link in demo_links():
+        say(f"  {state}: {link}")
     return {
         "producers": made_producers,
         "products": made_products,
         "accounts": len(users),
         "self_assessments": made_assessments,
         **evaluation,
+        **history,
     }
 
 

@@ -9,9 +9,9 @@
   - producer2's tea bags ("Trà sen túi lọc"), pre-assessed and forwarded by Phường Tây Hồ,
     waiting for the office to accept them into a round;
   - producer2's lotus tea ("Trà ướp sen Tây Hồ"), evaluated end to end in round 1: a closed
-    session with the four members' sheets (the engine's result, 4★), decision "45/QĐ-UBND"
-    approved, so /ket-qua/ shows a recognised product out of the box (its result mails wait in
-    the office's outbox for review).
+    session with the four members' sheets (the engine's result, 4★), decision "45/QĐ-UBND" of
+    30/06/2026 approved, so /ket-qua/ shows a recognised product out of the box (its result
+    mails wait in the office's outbox for review) and its certificate is valid to 30/06/2029.
 
 Producer1's set of cups ("Bộ ấm chén men rạn") has a final self-assessment and no dossier: the
 browser journey (src/tests/browser/test_evaluation_journey.py) lodges it. Everything is looked
@@ -48,6 +48,10 @@ SCORERS = ("chair", "member1", "member2", "member3")
 DECISION_NUMBER = "45/QĐ-UBND"
 DECISION_TITLE = "Quyết định công nhận sản phẩm OCOP Thành phố Hà Nội năm 2026 (đợt 1)"
 PLACE = "Trụ sở Văn phòng Điều phối nông thôn mới Thành phố Hà Nội"
+# Round 1 of 2026 met and was decided before its deadline (30/6): fixed days, so that the lotus
+# tea's certificate (and its verification link in the README) is the same on every machine.
+SESSION_DAY = dt.date(2026, 6, 20)
+DECISION_DAY = dt.date(2026, 6, 30)
 
 # A minimal PDF (the evidence of the demo dossiers; the uploads are sniffed, not trusted).
 DEMO_PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
@@ -317,7 +321,7 @@ def _evaluate(users: dict[str, User], council: Any, round_: Any, dossier: Any) -
     office = users["office"]
     accept_dossier(actor=office, dossier=dossier, round=round_)
     session = create_session(
-        actor=office, council=council, round=round_, held_on=_today(), place=PLACE
+        actor=office, council=council, round=round_, held_on=SESSION_DAY, place=PLACE
     )
     item = add_to_agenda(actor=office, session=session, dossier=dossier)
     seats = CouncilMember.objects.filter(council=council, user__username__in=SCORERS)
@@ -338,5 +342,8 @@ def _evaluate(users: dict[str, User], council: Any, round_: Any, dossier: Any) -
         actor=office, round=round_, title=DECISION_TITLE, number=DECISION_NUMBER
     )
     change_decision_status(
-        actor=users["approver"], decision=decision, to=DecisionStatus.APPROVED, signed_on=_today()
+        actor=users["approver"],
+        decision=decision,
+        to=DecisionStatus.APPROVED,
+        signed_on=DECISION_DAY,
     )

@@ -72,6 +72,19 @@ VERBS: dict[str, Any] = {
     "correct": pgettext_lazy("history", "corrected"),
     "release": pgettext_lazy("history", "released"),
     "discard": pgettext_lazy("history", "discarded"),
+    # History before the platform: results transcribed from archived minutes.
+    "from_minutes": pgettext_lazy("history", "results to be transcribed from archived minutes"),
+    "minutes_result": pgettext_lazy("history", "result transcribed from the minutes"),
+    # Certificates: issue, record, life cycle, re-evaluation, revocations, inspections.
+    "record": pgettext_lazy("history", "recorded"),
+    "expire": pgettext_lazy("history", "expired"),
+    "notice": pgettext_lazy("history", "notice sent"),
+    "start_reevaluation": pgettext_lazy("history", "re-evaluation started"),
+    "start_upgrade": pgettext_lazy("history", "upgrade started"),
+    "propose": pgettext_lazy("history", "proposed"),
+    "decide": pgettext_lazy("history", "decided"),
+    "plan": pgettext_lazy("history", "planned"),
+    "cancel": pgettext_lazy("history", "cancelled"),
 }
 YES, NO, EMPTY = _("yes"), _("no"), "–"
 

@@ -132,6 +132,16 @@ class CouncilRole(models.TextChoices):
     SECRETARY = "secretary", _("secretary")
 
 
+class SessionSource(models.TextChoices):
+    """Where a session's results come from: the members' sheets in the platform, or (history
+    before the platform) the archived minutes, transcribed by the office. Archived results are
+    stored as the minutes give them and never recomputed (the QĐ 1048 scorecards exist only as an
+    unofficial transcription)."""
+
+    LIVE = "live", _("scored in the platform")
+    ARCHIVE = "archive", _("transcribed from the archived minutes")
+
+
 class SessionStatus(models.TextChoices):
     OPEN = "open", _("open")
     CLOSED = "closed", _("closed")

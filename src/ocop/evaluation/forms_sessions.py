@@ -156,6 +156,16 @@ class SessionForm(NFCForm):
     )
     held_on = forms.DateField(label=_("Date"), widget=DATE_INPUT)
     place = forms.CharField(label=_("Place"), max_length=255, required=False)
+    minutes_reference = forms.CharField(
+        label=_("Archived minutes"),
+        max_length=300,
+        required=False,
+        help_text=_(
+            "Only to record a session held before the platform: the minutes its results are "
+            "transcribed from (number, date, where kept). Leave empty for a session the members "
+            "score here."
+        ),
+    )
 
     def __init__(self, *args: Any, council: Council, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -300,3 +310,12 @@ class ScoringForm(SelfAssessmentForm):
 def criterion_rules(spec: ScorecardSpec) -> list[Any]:
     """The stop rules a member records on their sheet (scope "criterion")."""
     return [rule for rule in spec.knockouts if rule.scope == "criterion"]
+
+
+class MinutesResultForm(NFCForm):
+    """The result of one agenda item as the archived minutes give it."""
+
+    mean_total = forms.CharField(label=_("Mean score"), max_length=10)
+    stars = forms.TypedChoiceField(
+        label=_("Stars"), choices=[(n, f"{n}★") for n in range(1, 6)], coerce=int
+    )

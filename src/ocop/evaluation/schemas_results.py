@@ -103,6 +103,9 @@ class DecisionItemOut(Schema):
     stars: int | None
     recognised: bool
     proposed_central: bool
+    forwarded: bool = Field(
+        description="Three-level procedures (QĐ 1048, 148): sent up to the provincial council."
+    )
 
     @staticmethod
     def resolve_dossier(obj: DecisionItem) -> str:

@@ -110,6 +110,11 @@ urlpatterns += [
     path("phien/<str:code>/chuong-trinh/", sessions.agenda_add, name="session_agenda_add"),
     path("phien/<str:code>/diem-danh/", sessions.attendance, name="session_attendance"),
     path("phien/<str:code>/ket-thuc/", sessions.close, name="session_close"),
+    path(
+        "phien/<str:code>/bien-ban-luu/<str:dossier>/",
+        sessions.minutes_result,
+        name="session_minutes_result",
+    ),
     path("phien/<str:code>/ho-so/<str:dossier>/", sessions_scoring.item_page, name="session_item"),
     path(
         "phien/<str:code>/ho-so/<str:dossier>/khai-bao/",

@@ -59,6 +59,9 @@ def test_the_demo_loads_twice_and_the_second_time_adds_nothing(demo):
         "councils": 1,
         "dossiers": 3,
         "decisions": 1,
+        "history_dossiers": 3,
+        "recorded_certificates": 2,
+        "certificates": 5,
     }
     assert second == {
         "producers": 0,
@@ -70,6 +73,9 @@ def test_the_demo_loads_twice_and_the_second_time_adds_nothing(demo):
         "councils": 0,
         "dossiers": 0,
         "decisions": 0,
+        "history_dossiers": 0,
+        "recorded_certificates": 0,
+        "certificates": 0,
     }
     assert Product.objects.count() == PRODUCTS
     assert SelfAssessment.objects.count() == len(SELF_ASSESSMENTS)
@@ -134,7 +140,7 @@ def test_the_command_reports_what_it_made(demo, capsys):
 def test_the_2026_rounds_and_the_city_council(demo):
     rounds = Round.objects.filter(year=2026, level="province", criteria_set__code="qd26-2026")
     assert sorted(rounds.values_list("number", "status")) == [(1, "scoring"), (2, "open")]
-    council = Council.objects.get(level="province")
+    council = Council.objects.get(level="province", name__endswith="năm 2026")
     seats = sorted(council.members.filter(is_active=True).values_list("user__username", "role"))
     assert seats == [
         ("chair", "chair"),
@@ -147,7 +153,11 @@ def test_the_2026_rounds_and_the_city_council(demo):
 
 
 def test_dossiers_wait_at_the_commune_and_at_the_office(demo):
-    waiting = dict(Dossier.objects.values_list("product__name", "status"))
+    waiting = dict(
+        Dossier.objects.filter(criteria_set__code="qd26-2026").values_list(
+            "product__name", "status"
+        )
+    )
     assert waiting == {
         "Đĩa gốm trang trí men ngọc": DossierStatus.SUBMITTED,
         "Trà sen túi lọc": DossierStatus.FORWARDED,
@@ -169,10 +179,12 @@ def test_the_lotus_tea_is_recognised_4_stars_on_the_public_results(demo):
     assert (item.session.status, item.session.round.number) == ("closed", 1)
     assert item.sheets.filter(status="submitted").count() == 4
     assert (item.mean_total, item.stars, item.result["spread"]) == (Decimal("78.00"), 4, 4)
-    decision = Decision.objects.get()
+    decision = Decision.objects.get(round__year=2026)
     assert (decision.number, decision.status) == ("45/QĐ-UBND", "approved")
     assert list(decision.items.values_list("recognised", "stars")) == [(True, 4)]
-    assert OutboxMessage.objects.filter(kind="results", status="pending").count() == 1
+    assert OutboxMessage.objects.filter(
+        kind="results", status="pending", subject__contains="Trà ướp sen Tây Hồ"
+    ).exists()
     page = Client().get(f"/ket-qua/{item.session.round.code}/").content.decode()
     assert "Trà ướp sen Tây Hồ" in page
     assert "45/QĐ-UBND" in page
@@ -184,10 +196,66 @@ def test_loading_again_creates_no_evaluation_row(demo):
     def counts():
         return {
             model._meta.label: model.objects.count()
-            for app in ("evaluation", "criteria", "accounts", "producers", "products")
+            for app in (
+                "evaluation",
+                "criteria",
+                "accounts",
+                "producers",
+                "products",
+                "certificates",
+            )
             for model in apps.get_app_config(app).get_models()
         }
 
     before = counts()
     load_demo(seed=42)
     assert counts() == before
+
+
+# --- the history and the certificates (issues 4 and 5) ----------------------------------------
+
+
+def test_the_2019_history_went_from_the_districts_to_the_city(demo):
+    from ocop.evaluation.enums import SessionSource
+
+    history = Dossier.objects.filter(criteria_set__code="qd1048-2019")
+    assert dict(history.values_list("product__name", "status")) == {
+        "Mơ muối Hương Sơn": DossierStatus.RECOGNISED,
+        "Giò lụa Ước Lễ": DossierStatus.RECOGNISED,
+        "Bánh sữa Ba Vì": DossierStatus.RECOGNISED,
+    }
+    gio = history.get(product__name="Giò lụa Ước Lễ")
+    items = SessionDossier.objects.filter(dossier=gio).order_by("session__held_on")
+    assert [(i.session.council.level, i.session.source, i.mean_total, i.stars) for i in items] == [
+        ("district", SessionSource.ARCHIVE, Decimal("76.00"), 4),
+        ("province", SessionSource.ARCHIVE, Decimal("77.50"), 4),
+    ]
+    forwarded = gio.decision_items.get(decision__level="district")
+    assert (forwarded.forwarded, forwarded.decision.number) == (True, "318/TTr-UBND")
+    recognised = gio.decision_items.get(decision__level="province")
+    assert (recognised.recognised, recognised.decision.signed_on) == (True, dt.date(2019, 12, 10))
+
+
+def test_the_demo_holds_a_certificate_in_every_state(demo):
+    from django.test import Client
+    from django.utils import timezone
+
+    from ocop.certificates.models import Certificate
+    from ocop.core.demo_history import demo_links
+
+    today = timezone.localdate()
+    states = {
+        c.product_name: (c.state_on(today), c.number) for c in Certificate.objects.order_by("pk")
+    }
+    assert states["Trà ướp sen Tây Hồ"] == ("valid", "001/2026/GCN-OCOP-01")
+    assert states["Hương vòng trầm"][0] == "expiring"
+    assert states["Mơ muối Hương Sơn"][0] == "expired"
+    assert states["Bánh sữa Ba Vì"][0] == "revoked"
+    links = dict(demo_links())
+    client = Client()
+    for state in ("valid", "expired", "revoked", "expiring (always 20 days after loading)"):
+        path = links[state].removeprefix("http://127.0.0.1:8000")
+        assert client.get(path).status_code == 200, state
+    assert client.get(links["PDF"].removeprefix("http://127.0.0.1:8000"))["Content-Type"] == (
+        "application/pdf"
+    )

@@ -105,10 +105,18 @@ DASHBOARD, CRITERIA, MAP = "Bảng điều khiển", "Tiêu chí", "Địa bàn 
 RESULTS, SCORING, DOSSIERS, ROUNDS, COUNCILS, DECISIONS = _vi(
     "Results", "Scoring", "Dossiers", "Rounds", "Councils", "Decisions"
 )
+(CERTIFICATES,) = _vi("Certificates")
 REGISTRY = [DASHBOARD, "Chủ thể", "Sản phẩm"]
 PUBLIC = [CRITERIA, RESULTS, MAP]
-OFFICE_MENU = [*REGISTRY, DOSSIERS, ROUNDS, COUNCILS, DECISIONS, *PUBLIC]
-PRODUCER_MENU = [DASHBOARD, "Chủ thể của tôi", "Sản phẩm của tôi", DOSSIERS, *PUBLIC]
+OFFICE_MENU = [*REGISTRY, DOSSIERS, ROUNDS, COUNCILS, DECISIONS, CERTIFICATES, *PUBLIC]
+PRODUCER_MENU = [
+    DASHBOARD,
+    "Chủ thể của tôi",
+    "Sản phẩm của tôi",
+    DOSSIERS,
+    CERTIFICATES,
+    *PUBLIC,
+]
 
 
 @pytest.mark.parametrize(
@@ -118,9 +126,9 @@ PRODUCER_MENU = [DASHBOARD, "Chủ thể của tôi", "Sản phẩm của tôi",
         ("outsider", [DASHBOARD, *PUBLIC]),
         ("buyer", [DASHBOARD, *PUBLIC]),
         ("office", OFFICE_MENU),
-        ("commune", [*REGISTRY, DOSSIERS, *PUBLIC]),
+        ("commune", [*REGISTRY, DOSSIERS, CERTIFICATES, *PUBLIC]),
         ("chair", [*REGISTRY, SCORING, *PUBLIC]),
-        ("approver", [*REGISTRY, DECISIONS, *PUBLIC]),
+        ("approver", [*REGISTRY, DECISIONS, CERTIFICATES, *PUBLIC]),
         ("producer1", PRODUCER_MENU),
         ("producer1_staff", PRODUCER_MENU),
         ("admin", [*OFFICE_MENU, "Quản trị"]),
@@ -172,6 +180,7 @@ def test_menu_in_english_after_the_switch(cast, client_for):
         "Rounds",
         "Councils",
         "Decisions",
+        "Certificates",
         "Criteria",
         "Results",
         "Administrative map",
@@ -180,7 +189,7 @@ def test_menu_in_english_after_the_switch(cast, client_for):
 
 def test_menu_marks_the_current_page(cast, client_for):
     response = client_for(cast.office).get(reverse("core:dashboard"))
-    assert [item["active"] for item in response.context["nav_menu"]] == [True] + [False] * 9
+    assert [item["active"] for item in response.context["nav_menu"]] == [True] + [False] * 10
     assert 'aria-current="page"' in response.content.decode()
 
 

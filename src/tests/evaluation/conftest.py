@@ -13,9 +13,15 @@ import pytest
 from django.test import Client
 from django.utils import translation
 
+from ocop.accounts.enums import OrganisationKind, Role
+from ocop.criteria.models import ClassificationNode
 from ocop.criteria.queries.specs import clear_spec_cache
+from ocop.products.models import Product
 from ocop.products.services.products import update_product
-from tests.factories.products import classification_leaf
+from tests.factories.accounts import MembershipFactory, OrganisationFactory
+from tests.factories.geo import DistrictFactory, OldCommuneFactory
+from tests.factories.producers import ProducerFactory
+from tests.factories.products import ProductFactory, classification_leaf
 
 # A complete bộ 6 sheet: 56 points (A 25, B 12, C 19), 3★; for 4★ it misses 14 points and
 # eight requirements (1.5, 2.1, 2.3, 3.4, 3.5, 4.1, 5.1, 9).
@@ -100,3 +106,25 @@ def api(api_token):
             )
 
     return Api
+
+
+@pytest.fixture
+def district_world(both, cast):
+    district = DistrictFactory(name="Huyện Gia Lâm")
+    old_commune = OldCommuneFactory(parent=district, name="Xã Bát Tràng (cũ)")
+    producer = ProducerFactory(commune=old_commune, name="HTX Gốm cũ")
+    owner = MembershipFactory(role=Role.PRODUCER_OWNER, organisation=producer.organisation).user
+    office = OrganisationFactory(
+        kind=OrganisationKind.COMMUNE_COMMITTEE, name="UBND huyện Gia Lâm", unit=district
+    )
+    district_officer = MembershipFactory(role=Role.COMMUNE_OFFICER, organisation=office).user
+    product = ProductFactory(producer=producer, name="Bình gốm 2020")
+    node = ClassificationNode.objects.get(criteria_set__code="qd1048-2019", code="1.3.b")
+    Product.objects.filter(pk=product.pk).update(classification=node)
+    product.refresh_from_db()
+    return {
+        "cast": cast,
+        "owner": owner,
+        "district_officer": district_officer,
+        "product": product,
+    }

@@ -255,8 +255,13 @@ def test_approval_sends_no_transition_mail_only_the_reviewed_result_mails(world)
     }
     assert not OutboxMessage.objects.filter(needs_review=False, status=OutboxStatus.PENDING)
     assert not OutboxMessage.objects.filter(needs_review=False, kind="results")
-    # Two dossiers of producer1: the transition notice and the result notice of each.
-    assert Notification.objects.filter(user=world.cast.producer1).count() == notices + 4
+    # Two dossiers of producer1: the transition notice and the result notice of each, and the
+    # certificate of the recognised one (in-app only: the result mail is the one e-mail).
+    new = Notification.objects.filter(user=world.cast.producer1).order_by("pk")[notices:]
+    assert len(new) == 5
+    assert [n.url for n in new if n.url.startswith("/giay-chung-nhan/")] == [
+        f"/giay-chung-nhan/{world.dossier('four').product.certificates.get().code}/"
+    ]
     recognised = world.dossier("four")
     assert Notification.objects.filter(
         user=world.cast.producer1, url=f"/danh-gia/ho-so/{recognised.code}/"

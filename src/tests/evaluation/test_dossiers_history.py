@@ -11,8 +11,6 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
-from ocop.accounts.enums import OrganisationKind, Role
-from ocop.criteria.models import ClassificationNode
 from ocop.evaluation.enums import DossierStatus, EvidenceCategory, Level
 from ocop.evaluation.models import Notification
 from ocop.evaluation.queries.dossiers import access_dossier, dossiers_visible_to
@@ -26,38 +24,11 @@ from ocop.evaluation.services.dossiers import (
     update_registration,
 )
 from ocop.evaluation.services.procedures import next_level, profile_by_code
-from ocop.products.models import Product
 from tests.evaluation.dossier_setup import COMMUNE_FORWARD, REGISTRATION, add_document, open_round
-from tests.factories.accounts import MembershipFactory, OrganisationFactory
-from tests.factories.geo import DistrictFactory, OldCommuneFactory
-from tests.factories.producers import ProducerFactory
-from tests.factories.products import ProductFactory
 
 pytestmark = pytest.mark.django_db
 
 LODGED_ON = dt.date(2020, 3, 2)
-
-
-@pytest.fixture
-def district_world(both, cast):
-    district = DistrictFactory(name="Huyện Gia Lâm")
-    old_commune = OldCommuneFactory(parent=district, name="Xã Bát Tràng (cũ)")
-    producer = ProducerFactory(commune=old_commune, name="HTX Gốm cũ")
-    owner = MembershipFactory(role=Role.PRODUCER_OWNER, organisation=producer.organisation).user
-    office = OrganisationFactory(
-        kind=OrganisationKind.COMMUNE_COMMITTEE, name="UBND huyện Gia Lâm", unit=district
-    )
-    district_officer = MembershipFactory(role=Role.COMMUNE_OFFICER, organisation=office).user
-    product = ProductFactory(producer=producer, name="Bình gốm 2020")
-    node = ClassificationNode.objects.get(criteria_set__code="qd1048-2019", code="1.3.b")
-    Product.objects.filter(pk=product.pk).update(classification=node)
-    product.refresh_from_db()
-    return {
-        "cast": cast,
-        "owner": owner,
-        "district_officer": district_officer,
-        "product": product,
-    }
 
 
 def test_a_1048_dossier_enters_at_the_district_and_is_evaluated_there(district_world, english):

@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ocop.core.models import CodedModel
-from ocop.evaluation.enums import CouncilRole, Level, RoundStatus, SessionStatus
+from ocop.evaluation.enums import CouncilRole, Level, RoundStatus, SessionSource, SessionStatus
 
 
 class Round(CodedModel):
@@ -153,6 +153,18 @@ class Session(CodedModel):
         db_index=True,
     )
     present = models.ManyToManyField(CouncilMember, blank=True, related_name="sessions_attended")
+    source = models.CharField(
+        _("source of the results"),
+        max_length=10,
+        choices=SessionSource.choices,
+        default=SessionSource.LIVE,
+    )
+    minutes_reference = models.CharField(
+        _("archived minutes"),
+        max_length=300,
+        blank=True,
+        help_text=_("The minutes the results are transcribed from (number, date, archive)."),
+    )
     closed_at = models.DateTimeField(null=True, blank=True)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

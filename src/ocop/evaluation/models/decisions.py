@@ -145,6 +145,11 @@ class DecisionItem(models.Model):
     stars = models.PositiveSmallIntegerField(_("stars"), null=True, blank=True)
     mean_total = models.DecimalField(_("mean score"), max_digits=5, decimal_places=2)
     proposed_central = models.BooleanField(_("proposed to the ministry for 5★"), default=False)
+    forwarded = models.BooleanField(
+        _("forwarded to the next level"),
+        default=False,
+        help_text=_("Three-level procedures (QĐ 1048, 148): the district sends the product up."),
+    )
 
     objects = DecisionItemQuerySet.as_manager()
 

@@ -127,6 +127,11 @@ class DossierResult:
     capped: list[str]
     knocked_out: str | None
     sheets: int
+    minutes: str = ""  # the archived minutes the result is transcribed from (history)
+
+    @property
+    def archived(self) -> bool:
+        return bool(self.minutes)
 
     @property
     def published(self) -> bool:
@@ -172,6 +177,8 @@ def dossier_result(user_or_access: Any, dossier: Dossier) -> DossierResult | Non
     else:
         return None
     result = agenda_item.result or {}
+    if result.get("source") == "archive":
+        return _archived_result(dossier, agenda_item, item, result)
     spec = load_scorecard_spec(dossier.criteria_set.code, dossier.scorecard.number)
     sheets = list(agenda_item.sheets.filter(status=SheetStatus.SUBMITTED).order_by("pk"))
     scored = [
@@ -228,6 +235,31 @@ def dossier_result(user_or_access: Any, dossier: Dossier) -> DossierResult | Non
         capped=capped_in_words(result, titles),
         knocked_out=knockout_text(agenda_item, knocked),
         sheets=len(sheets),
+    )
+
+
+def _archived_result(
+    dossier: Dossier, agenda_item: SessionDossier, item: DecisionItem | None, result: dict
+) -> DossierResult:
+    """A result transcribed from archived minutes: the mean and stars as stored, no criteria
+    (the minutes give totals; the scorecards of the time are never used to recompute them)."""
+    if item is not None:
+        mean_total, stars = item.mean_total, int(item.stars or 0)
+    else:
+        mean_total = Decimal(str(result.get("mean_total", 0))).quantize(CENT)
+        stars = int(result.get("stars", 0))
+    return DossierResult(
+        dossier=dossier,
+        agenda_item=agenda_item,
+        item=item,
+        mean_total=mean_total,
+        stars=stars,
+        band_stars=int(result.get("band_stars", 0)),
+        parts=[],
+        capped=[],
+        knocked_out=None,
+        sheets=0,
+        minutes=str(result.get("minutes") or "-"),
     )
 
 

@@ -8,8 +8,9 @@
 - `update_draft`: number, title, note, removing items: only while it is a draft.
 - `change_decision_status`: the one transition (`DECISION_TRANSITIONS`). Approving is the
   approver's alone and publishes every item at once: each dossier moves through
-  `change_dossier_status`, each producer is notified in-app, and the result e-mails wait in the
-  outbox for the office's review (`needs_review=True`, kind "results").
+  `change_dossier_status`, each producer is notified in-app, the result e-mails wait in the
+  outbox for the office's review (`needs_review=True`, kind "results"), and the certificates of
+  the recognised products are issued (`ocop.certificates`), all in one transaction.
 - An approved decision is final: the services refuse, and the models refuse any other write
   (`FinalDecisionError`). `correct_decision` makes a new draft that `replaces` it.
 - `recognise_from_central_result`: after the ministry scored a proposed product below 90, the
@@ -71,15 +72,41 @@ def rules_for(dossier: Dossier) -> ProcedureProfile:
 class Outcome:
     recognised: bool
     proposed_central: bool
+    forwarded: bool = False
+
+
+def forward_level(rules: ProcedureProfile, level: str) -> str | None:
+    """The level a result at `level` is sent up to under a three-level procedure (the district
+    to the province under QĐ 1048 and 148); None where the profile forwards nothing from
+    `level` (the proposal to the ministry is not a forward: it has its own threshold)."""
+    if level not in rules.forward_threshold or level not in rules.chain:
+        return None
+    following = rules.next_level(level)
+    if following is None or following == Level.CENTRAL:
+        return None
+    return following
 
 
 def outcome_for(rules: ProcedureProfile, level: str, stars: int, mean_total: Decimal) -> Outcome:
-    """Recognised at `level`, proposed to the ministry, or neither.
+    """Recognised at `level`, forwarded to the next level, proposed to the ministry, or none.
 
-    A result the level cannot certify but a central level can (5★ at the province) is proposed
-    when its mean reaches the central threshold (90): the ministry decides it (Điều 7.3.e). A mean
-    of 90 held to 4★ by a 5★ requirement is a 4★ result, which the province certifies."""
+    Three-level procedures (QĐ 1048, 148): a district result that reaches the profile's forward
+    threshold (1048: 50 points; 148: 70) and is above what the district certifies (1048: nothing;
+    148: 3★) goes to the province, which evaluates it again. A result the level cannot certify
+    but a central level can (5★ at the province) is proposed when its mean reaches the central
+    threshold (90): the ministry decides it (Điều 7.3.e). A mean of 90 held to 4★ by a 5★
+    requirement is a 4★ result, which the province certifies."""
     certified = rules.certified_at(level)
+    threshold = rules.forward_threshold.get(level)
+    forwards = (
+        forward_level(rules, level) is not None
+        and threshold is not None
+        and mean_total >= threshold
+        and stars >= 3
+        and (not certified or stars > max(certified))
+    )
+    if forwards:
+        return Outcome(recognised=False, proposed_central=False, forwarded=True)
     central_levels = rules.certified_at(Level.CENTRAL)
     proposes = (
         level != Level.CENTRAL
@@ -184,6 +211,7 @@ def _item_log(rows: Iterable[DecisionItem]) -> list[dict[str, Any]]:
             "mean_total": str(row.mean_total),
             "recognised": row.recognised,
             "proposed_central": row.proposed_central,
+            "forwarded": row.forwarded,
         }
         for row in rows
     ]
@@ -217,6 +245,7 @@ def draft_decision(
                 agenda_item=agenda_item,
                 recognised=outcome.recognised,
                 proposed_central=outcome.proposed_central,
+                forwarded=outcome.forwarded,
                 stars=stars,
                 mean_total=mean_total,
             )
@@ -352,6 +381,10 @@ def _target(
     is (a central result the province may still recognise from)."""
     if item.recognised:
         return DossierStatus.RECOGNISED, decision.level
+    if item.forwarded:
+        following = forward_level(rules, decision.level)
+        if following is not None:
+            return DossierStatus.FORWARDED, following
     if item.proposed_central:
         return DossierStatus.PROPOSED_CENTRAL, Level.CENTRAL
     if decision.level == Level.CENTRAL and (item.stars or 0) in rules.certified_at(Level.PROVINCE):
@@ -368,6 +401,8 @@ def outcome_text(item: DecisionItem) -> str:
     values = {"stars": item.stars or 0, "mean": _mean_text(item.mean_total)}
     if item.recognised:
         return _("recognised as a %(stars)s★ OCOP product (mean score %(mean)s)") % values
+    if item.forwarded:
+        return _("forwarded to the provincial council (%(stars)s★, mean score %(mean)s)") % values
     if item.proposed_central:
         return _("proposed to the ministry for 5★ evaluation (mean score %(mean)s)") % values
     return _("not recognised (%(stars)s★, mean score %(mean)s)") % values
@@ -467,6 +502,11 @@ def change_decision_status(
     decision.save(update_fields=["status", "signed_on", "approved_by", "approved_at", "updated_at"])
     reason = nfc(reason or "")
     _publish(actor, decision, reason)
+    # The certificates of the recognised products (3★ and up), in the same transaction: a
+    # decision is never approved without them (ocop.certificates; idempotent).
+    from ocop.certificates.services.certificates import issue_certificates_for_decision
+
+    issue_certificates_for_decision(actor=actor, decision=decision)
     log_action(
         actor,
         "evaluation.decision.approve",
@@ -542,6 +582,7 @@ def correct_decision(
             continue
         stars = item.stars
         recognised, proposed = item.recognised, item.proposed_central
+        forwarded = item.forwarded
         change = changes.get(code) or {}
         if "stars" in change:
             try:
@@ -554,12 +595,14 @@ def correct_decision(
                 )
             outcome = outcome_for(rules_for(item.dossier), decision.level, stars, item.mean_total)
             recognised, proposed = outcome.recognised, outcome.proposed_central
+            forwarded = outcome.forwarded
         rows.append(
             DecisionItem(
                 dossier=item.dossier,
                 agenda_item=item.agenda_item,
                 recognised=recognised,
                 proposed_central=proposed,
+                forwarded=forwarded,
                 stars=stars,
                 mean_total=item.mean_total,
             )

@@ -410,9 +410,12 @@ def create_dossier(
     kind: str,
     current_stars: int | None = None,
     on: dt.date | None = None,
+    classification: ClassificationNode | None = None,
 ) -> Dossier:
     """A new draft dossier of `product` on the scorecard of its classification, under the
     procedure profile of that criteria set (which must be in force on `on`, today by default).
+    `classification` replaces the product's own classification where the dossier is lodged under
+    an earlier criteria set (recording history: a 2019 dossier under QĐ 1048).
 
     An upgrade or a re-evaluation starts as a copy of the product's last dossier: the Mẫu 01
     answers, the evidence still valid today (carried over: the stored file is shared, not
@@ -427,7 +430,7 @@ def create_dossier(
         raise ValidationError(
             {"product": _("The product “%(name)s” is archived.") % {"name": product.name}}
         )
-    node = product.classification
+    node = classification or product.classification
     if node is None:
         raise ValidationError(
             {
@@ -503,7 +506,7 @@ def create_dossier(
     carried = 0
     copied_assessment = None
     if previous is not None:
-        today = _today()
+        today = day
         kept = previous.evidence.filter(Q(expires_on__isnull=True) | Q(expires_on__gt=today))
         copies = [
             Evidence(

@@ -60,6 +60,23 @@ class RoundSlot:
 
 
 @dataclass(frozen=True)
+class ReevaluationWindow:
+    """When a certified product files its re-evaluation (QĐ 26/2026 Điều 7.6)."""
+
+    earliest_days_before_expiry: int
+    latest_days_before_expiry: int
+    decision_within_days: int
+    written_consultation: bool
+
+
+@dataclass(frozen=True)
+class CertificateRules:
+    validity_months: int = 36
+    expiry_notice_days: int = 30
+    reevaluation_window: ReevaluationWindow | None = None
+
+
+@dataclass(frozen=True)
 class ProcedureProfile:
     code: str
     name: str
@@ -77,6 +94,7 @@ class ProcedureProfile:
     required_evidence_food: tuple[str, ...]
     food_categories: tuple[str, ...] = FOOD_CATEGORIES
     tourism_categories: tuple[str, ...] = TOURISM_CATEGORIES
+    certificate: CertificateRules = CertificateRules()
 
     @property
     def chain(self) -> tuple[str, ...]:
@@ -175,6 +193,41 @@ def _count(value: Any, where: str, problems: list[str]) -> int:
         problems.append(f"{where}: a whole number ≥ 0 is expected")
         return 0
     return value
+
+
+def _certificate_rules(raw: Any, where: str, problems: list[str]) -> CertificateRules:
+    if raw is None:
+        return CertificateRules()
+    if not isinstance(raw, dict):
+        problems.append(f"{where}: an object is expected")
+        return CertificateRules()
+    months = _count(raw.get("validity_months", 36), f"{where}.validity_months", problems)
+    notice = _count(raw.get("expiry_notice_days", 30), f"{where}.expiry_notice_days", problems)
+    if months == 0:
+        problems.append(f"{where}.validity_months: at least one month")
+    window_raw = raw.get("reevaluation_window")
+    window: ReevaluationWindow | None = None
+    if window_raw is not None:
+        spot = f"{where}.reevaluation_window"
+        if not isinstance(window_raw, dict):
+            problems.append(f"{spot}: an object or null is expected")
+        else:
+            earliest = _count(
+                window_raw.get("earliest_days_before_expiry"), f"{spot}.earliest", problems
+            )
+            latest = _count(window_raw.get("latest_days_before_expiry"), f"{spot}.latest", problems)
+            within = _count(window_raw.get("decision_within_days"), f"{spot}.decision", problems)
+            if earliest <= latest:
+                problems.append(f"{spot}: the earliest day must come before the latest")
+            window = ReevaluationWindow(
+                earliest_days_before_expiry=earliest,
+                latest_days_before_expiry=latest,
+                decision_within_days=within,
+                written_consultation=bool(window_raw.get("written_consultation", False)),
+            )
+    return CertificateRules(
+        validity_months=months, expiry_notice_days=notice, reevaluation_window=window
+    )
 
 
 def parse_profile(code: str, raw: Any) -> ProcedureProfile:
@@ -276,6 +329,7 @@ def parse_profile(code: str, raw: Any) -> ProcedureProfile:
         ),
         food_categories=tuple(raw.get("food_categories", FOOD_CATEGORIES)),
         tourism_categories=tuple(raw.get("tourism_categories", TOURISM_CATEGORIES)),
+        certificate=_certificate_rules(raw.get("certificate"), f"{where}.certificate", problems),
     )
     if problems:
         raise ProcedureError("; ".join(problems))

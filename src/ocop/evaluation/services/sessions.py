@@ -54,6 +54,7 @@ from ocop.evaluation.enums import (
     CouncilRole,
     DossierStatus,
     RoundStatus,
+    SessionSource,
     SessionStatus,
     SheetStatus,
 )
@@ -152,6 +153,14 @@ def _lock_item(item: SessionDossier) -> SessionDossier:
 
 def _scoring_seat(actor: Any, item: SessionDossier) -> CouncilMember:
     """The actor's seat if they may score on this council: refused otherwise."""
+    if item.session.source == SessionSource.ARCHIVE:
+        raise WrongState(
+            _(
+                "Session %(code)s holds results transcribed from archived minutes: nobody scores "
+                "in it."
+            )
+            % {"code": item.session.code}
+        )
     council = item.session.council
     seat = seat_of(actor, council)
     if seat is None:
@@ -996,6 +1005,10 @@ def close_session(*, actor: Any, session: Session) -> Session:
     discussed. Then each item's result is the engine's (`combine_sheets`, stored with
     `result_to_dict`), each dossier is SCORED, and the criteria sets used are locked."""
     _lock_open_session(session)
+    if session.source == SessionSource.ARCHIVE:
+        from ocop.evaluation.services.archive import close_archive_session
+
+        return close_archive_session(actor=actor, session=session)
     _require_chair(actor, session.council, _("Only the chair of the council closes the session."))
     items = list(
         SessionDossier.objects.select_for_update(of=("self",))

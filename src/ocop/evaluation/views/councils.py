@@ -32,6 +32,7 @@ from ocop.evaluation.queries.councils import (
     with_council_columns,
 )
 from ocop.evaluation.queries.sessions import with_session_columns
+from ocop.evaluation.services.archive import create_archive_session
 from ocop.evaluation.services.councils import (
     add_council_member,
     create_council,
@@ -199,7 +200,14 @@ def session_create(request: HttpRequest, code: str) -> HttpResponse:
     form = SessionForm(request.POST, council=council)
     if form.is_valid():
         try:
-            session = create_session(actor=request.user, council=council, **form.cleaned_data)
+            data = dict(form.cleaned_data)
+            minutes = data.pop("minutes_reference", "")
+            if minutes:
+                session = create_archive_session(
+                    actor=request.user, council=council, minutes_reference=minutes, **data
+                )
+            else:
+                session = create_session(actor=request.user, council=council, **data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:

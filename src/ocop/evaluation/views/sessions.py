@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from ocop.accounts.rules import access_for
-from ocop.evaluation.enums import SessionStatus
-from ocop.evaluation.forms_sessions import AgendaForm, AttendanceForm
-from ocop.evaluation.models import Session
+from ocop.evaluation.enums import SessionSource, SessionStatus
+from ocop.evaluation.forms_sessions import AgendaForm, AttendanceForm, MinutesResultForm
+from ocop.evaluation.models import Session, SessionDossier
 from ocop.evaluation.queries.sessions import (
     SessionProgress,
     Viewer,
@@ -27,6 +27,7 @@ from ocop.evaluation.queries.sessions import (
     viewer_for,
 )
 from ocop.evaluation.queries.statistics import member_statistics, statistics_councils
+from ocop.evaluation.services.archive import record_archived_result
 from ocop.evaluation.services.sessions import add_to_agenda, close_session, record_attendance
 
 
@@ -49,6 +50,13 @@ def _session_context(
     session: Session, viewer: Viewer, progress: SessionProgress, **extra: Any
 ) -> dict[str, Any]:
     is_open = session.status == SessionStatus.OPEN
+    archived = session.source == SessionSource.ARCHIVE
+    if archived and is_open and viewer.manages:  # the office types each result from the minutes
+        for entry in progress.items:
+            entry.minutes_form = MinutesResultForm(  # type: ignore[attr-defined]
+                prefix=entry.item.dossier.code,
+                initial={"mean_total": entry.item.mean_total, "stars": entry.item.stars},
+            )
     if viewer.seat is not None:  # the viewer's own part in each item
         for entry in progress.items:
             entry.mine = next(  # type: ignore[attr-defined]
@@ -60,7 +68,8 @@ def _session_context(
         "progress": progress,
         "quorum": progress.quorum,
         "is_open": is_open,
-        "can_close": is_open and viewer.is_chair,
+        "archived": archived,
+        "can_close": is_open and (viewer.manages if archived else viewer.is_chair),
     }
     if is_open and viewer.manages:
         context["agenda_form"] = extra.get("agenda_form") or AgendaForm(session=session)
@@ -108,6 +117,32 @@ def agenda_add(request: HttpRequest, code: str) -> HttpResponse:
     viewer = viewer_for(request.user, session)
     context = _session_context(session, viewer, session_progress(session), agenda_form=form)
     return render(request, "evaluation/sessions/detail.html", context, status=400)
+
+
+@login_required
+@require_POST
+def minutes_result(request: HttpRequest, code: str, dossier: str) -> HttpResponse:
+    """The office records one item's result from the archived minutes."""
+    session = access_session(request.user, code, action="manage")
+    item = SessionDossier.objects.filter(session=session, dossier__code=dossier).first()
+    if item is None:
+        raise Http404
+    form = MinutesResultForm(request.POST, prefix=dossier)
+    if form.is_valid():
+        try:
+            record_archived_result(
+                actor=request.user,
+                item=item,
+                mean_total=form.cleaned_data["mean_total"],
+                stars=form.cleaned_data["stars"],
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("The result of %(code)s is recorded.") % {"code": dossier})
+    else:
+        messages.error(request, _("Enter the mean score and the stars the minutes give."))
+    return redirect("evaluation:session", code=session.code)
 
 
 @login_required
