@@ -93,3 +93,21 @@ clean:
 .PHONY: bench
 bench: install
 	$(BIN)/python bench/scoring_bench.py $(BENCH_ARGS)
+
+# EPCIS capture (10,000 events, >= 1/4 of a raw bulk insert) and trace look-ups (1,000,000 events,
+# <= 1.5 x the time with 10,000), on SQLite; with DATABASE_URL=postgres://… also on a throw-away
+# PostgreSQL database (see bench/README.md).
+.PHONY: bench-epcis
+bench-epcis: install
+	$(BIN)/python bench/epcis_capture_bench.py $(CAPTURE_ARGS)
+	$(BIN)/python bench/epcis_lookup_bench.py $(LOOKUP_ARGS)
+
+# The public trace page under HTTP load against /healthz (gunicorn, DEBUG=False; target: at least
+# half the no-op's requests/s), on SQLite or, with DATABASE_URL=postgres://…, a throw-away
+# PostgreSQL database (see bench/README.md). Measured with Debian's wrk (make bench-deps).
+.PHONY: bench-trace bench-deps
+bench-trace: install
+	$(BIN)/python bench/trace_bench.py $(TRACE_ARGS)
+
+bench-deps:
+	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }

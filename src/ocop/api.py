@@ -80,6 +80,8 @@ def _mount() -> None:
     from ocop.geo.api import router as geo_router
     from ocop.producers.api import router as producers_router
     from ocop.products.api import router as products_router
+    from ocop.traceability.api import router as traceability_router
+    from ocop.traceability.api_scans import router as scans_router
 
     api.add_router("/auth", accounts_router)
     api.add_router("/geo", geo_router)
@@ -94,6 +96,8 @@ def _mount() -> None:
     api.add_router("/rounds", rounds_router)
     api.add_router("/sessions", sessions_router)
     api.add_router("/certificates", certificates_router)
+    api.add_router("/traceability/scans", scans_router)
+    api.add_router("/traceability", traceability_router)
 
 
 _mount()

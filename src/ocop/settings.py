@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "ocop.criteria",
     "ocop.evaluation",
     "ocop.certificates",
+    "ocop.traceability",
 ]
 
 MIDDLEWARE = [
@@ -204,6 +205,20 @@ OCOP_CERTIFICATE_KEY = env_secret("OCOP_CERTIFICATE_KEY") or (
 )
 # A valid certificate this many days or fewer from its expiry reads "expiring" when verified.
 OCOP_CERTIFICATE_EXPIRING_DAYS = env_int("OCOP_CERTIFICATE_EXPIRING_DAYS", 30)
+
+# --- Traceability -----------------------------------------------------------------------------
+# GTINs the platform issues to producers without a GS1 company prefix: GTIN-13s in GS1's
+# restricted-circulation range (prefixes 20–29 are never allocated to a brand owner).
+OCOP_PLATFORM_GTIN_PREFIX = env_str("OCOP_PLATFORM_GTIN_PREFIX", "2089")
+# The largest EPCIS document POST /epcis/capture accepts.
+OCOP_EPCIS_MAX_MB = env_int("OCOP_EPCIS_MAX_MB", 20)
+# Scan checks: a serial scanned more than this many times shows a warning; two scans further
+# apart than the distance in less than the hours also do.
+OCOP_SCAN_WARN_COUNT = env_int("OCOP_SCAN_WARN_COUNT", 20)
+OCOP_SCAN_WARN_KM = env_int("OCOP_SCAN_WARN_KM", 300)
+OCOP_SCAN_WARN_HOURS = env_int("OCOP_SCAN_WARN_HOURS", 6)
+# Stamps: the most serials one "issue stamps" issues for a batch.
+OCOP_STAMPS_MAX_PER_ISSUE = env_int("OCOP_STAMPS_MAX_PER_ISSUE", 10000)
 
 # --- E-mail -----------------------------------------------------------------------------------
 EMAIL_HOST = env_str("EMAIL_HOST")

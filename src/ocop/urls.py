@@ -22,6 +22,12 @@ urlpatterns = [
     # Certificates: management (sign-in) and the public verification, register and open data.
     path("giay-chung-nhan/", include("ocop.certificates.urls")),
     path("", include((public_certificate_urls, "verify"))),
+    # Traceability: producers' batches, stamps and steps; officials' scan statistics; the EPCIS
+    # 2.0 REST bindings; and, at the root, the GS1 Digital Link resolver (/01/…, /.well-known/).
+    path("truy-xuat/", include("ocop.traceability.urls")),
+    path("truy-xuat/quet/", include("ocop.traceability.urls_scans")),
+    path("epcis/", include("ocop.traceability.urls_epcis")),
+    path("", include("ocop.traceability.urls_resolver")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("quan-tri/", admin.site.urls),

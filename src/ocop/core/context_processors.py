@@ -37,6 +37,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append((reverse("evaluation:decisions"), _("Decisions")))
     if officials or access.is_approver or access.is_commune_officer or access.is_producer:
         items.append((reverse("certificates:list"), _("Certificates")))
+    # Traceability (issue 6): the producers' batches and stamps; officials see them too.
+    if officials or access.is_commune_officer or access.is_producer:
+        items.append((reverse("traceability:batches"), _("Traceability")))
     if access.is_council:  # the council's chair, members and secretary: their sessions
         items.append((reverse("evaluation:my_sessions"), _("Scoring")))
     items.append((reverse("criteria:sets"), _("Criteria")))  # public: the OCOP rules

@@ -562,6 +562,15 @@ def _load_demo(*, seed: int, stdout: Any) -> dict[str, int]:
     )
     for state, link in demo_links():
         say(f"  {state}: {link}")
+    from ocop.core.demo_traceability import demo_trace_links, load_traceability_demo
+
+    trace = load_traceability_demo(users=users, organisations=organisations)
+    say(
+        "Traceability: {trace_places} places, {trace_batches} batches, {trace_steps} steps, "
+        "{trace_shipments} shipments, {trace_stamps} stamps created.".format(**trace)
+    )
+    for label, link in demo_trace_links():
+        say(f"  {label}: {link}")
     return {
         "producers": made_producers,
         "products": made_products,
@@ -569,6 +578,7 @@ def _load_demo(*, seed: int, stdout: Any) -> dict[str, int]:
         "self_assessments": made_assessments,
         **evaluation,
         **history,
+        **trace,
     }
 
 

@@ -85,6 +85,16 @@ VERBS: dict[str, Any] = {
     "decide": pgettext_lazy("history", "decided"),
     "plan": pgettext_lazy("history", "planned"),
     "cancel": pgettext_lazy("history", "cancelled"),
+    # Traceability: EPCIS capture jobs.
+    "capture": pgettext_lazy("history", "captured"),
+    # Traceability: batches, their inputs and stamps, the steps recorded on the forms.
+    "recall": pgettext_lazy("history", "recalled"),
+    "add_input": pgettext_lazy("history", "input added"),
+    "remove_input": pgettext_lazy("history", "input removed"),
+    "issue_stamps": pgettext_lazy("history", "stamps issued"),
+    "activate_stamps": pgettext_lazy("history", "stamps activated"),
+    "void_stamps": pgettext_lazy("history", "stamps voided"),
+    "record_step": pgettext_lazy("history", "step recorded"),
 }
 YES, NO, EMPTY = _("yes"), _("no"), "–"
 

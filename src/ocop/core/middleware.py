@@ -22,6 +22,8 @@ CSP_API_DOCS = (
     "frame-ancestors 'none'"
 )
 API_PREFIX = "/api/"
+# Machine interfaces outside /api/ that honour Accept-Language too: the EPCIS 2.0 REST bindings.
+MACHINE_PREFIXES = (API_PREFIX, "/epcis/")
 API_DOCS_PATH = "/api/v1/docs"
 JSON_TYPES = ("application/json", PROBLEM_CONTENT_TYPE)
 
@@ -64,11 +66,12 @@ class VietnameseFirstLocaleMiddleware(LocaleMiddleware):
     Django's LocaleMiddleware follows the browser's Accept-Language, which would show English to
     an official whose browser came set up in English. Here only the language cookie (set by the
     switch at /i18n/setlang/) changes the language; everyone else gets LANGUAGE_CODE ("vi").
-    API clients are programs, not people: under /api/ Accept-Language is honoured as usual.
+    API clients are programs, not people: under /api/ and /epcis/ Accept-Language is honoured as
+    usual.
     """
 
     def process_request(self, request: HttpRequest) -> None:
-        if request.path.startswith(API_PREFIX):
+        if request.path.startswith(MACHINE_PREFIXES):
             super().process_request(request)
             return
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")

@@ -100,3 +100,12 @@ def test_html_errors_outside_the_api_stay_html(db):
     response = Client().get("/khong-co-trang-nay/")
     assert response.status_code == 404
     assert response["Content-Type"].startswith("text/html")
+
+
+def test_the_epcis_bindings_honour_accept_language_like_the_api(db):
+    """/epcis/ is a machine interface: its problem details follow Accept-Language, not the
+    Vietnamese-first rule of the pages."""
+    english = Client(HTTP_ACCEPT_LANGUAGE="en").get("/epcis/events")
+    assert (english.status_code, english.json()["title"]) == (401, "Authentication is required.")
+    vietnamese = Client(HTTP_ACCEPT_LANGUAGE="vi").get("/epcis/events")
+    assert vietnamese.json()["title"] != english.json()["title"]

@@ -62,6 +62,11 @@ def test_the_demo_loads_twice_and_the_second_time_adds_nothing(demo):
         "history_dossiers": 3,
         "recorded_certificates": 2,
         "certificates": 5,
+        "trace_places": 10,
+        "trace_batches": 6,
+        "trace_steps": 26,
+        "trace_shipments": 5,
+        "trace_stamps": 210,
     }
     assert second == {
         "producers": 0,
@@ -76,6 +81,11 @@ def test_the_demo_loads_twice_and_the_second_time_adds_nothing(demo):
         "history_dossiers": 0,
         "recorded_certificates": 0,
         "certificates": 0,
+        "trace_places": 0,
+        "trace_batches": 0,
+        "trace_steps": 0,
+        "trace_shipments": 0,
+        "trace_stamps": 0,
     }
     assert Product.objects.count() == PRODUCTS
     assert SelfAssessment.objects.count() == len(SELF_ASSESSMENTS)
@@ -203,6 +213,7 @@ def test_loading_again_creates_no_evaluation_row(demo):
                 "producers",
                 "products",
                 "certificates",
+                "traceability",
             )
             for model in apps.get_app_config(app).get_models()
         }

@@ -106,15 +106,26 @@ RESULTS, SCORING, DOSSIERS, ROUNDS, COUNCILS, DECISIONS = _vi(
     "Results", "Scoring", "Dossiers", "Rounds", "Councils", "Decisions"
 )
 (CERTIFICATES,) = _vi("Certificates")
+(TRACEABILITY,) = _vi("Traceability")  # the producers' batches and stamps (issue 6)
 REGISTRY = [DASHBOARD, "Chủ thể", "Sản phẩm"]
 PUBLIC = [CRITERIA, RESULTS, MAP]
-OFFICE_MENU = [*REGISTRY, DOSSIERS, ROUNDS, COUNCILS, DECISIONS, CERTIFICATES, *PUBLIC]
+OFFICE_MENU = [
+    *REGISTRY,
+    DOSSIERS,
+    ROUNDS,
+    COUNCILS,
+    DECISIONS,
+    CERTIFICATES,
+    TRACEABILITY,
+    *PUBLIC,
+]
 PRODUCER_MENU = [
     DASHBOARD,
     "Chủ thể của tôi",
     "Sản phẩm của tôi",
     DOSSIERS,
     CERTIFICATES,
+    TRACEABILITY,
     *PUBLIC,
 ]
 
@@ -126,7 +137,7 @@ PRODUCER_MENU = [
         ("outsider", [DASHBOARD, *PUBLIC]),
         ("buyer", [DASHBOARD, *PUBLIC]),
         ("office", OFFICE_MENU),
-        ("commune", [*REGISTRY, DOSSIERS, CERTIFICATES, *PUBLIC]),
+        ("commune", [*REGISTRY, DOSSIERS, CERTIFICATES, TRACEABILITY, *PUBLIC]),
         ("chair", [*REGISTRY, SCORING, *PUBLIC]),
         ("approver", [*REGISTRY, DECISIONS, CERTIFICATES, *PUBLIC]),
         ("producer1", PRODUCER_MENU),
@@ -181,6 +192,7 @@ def test_menu_in_english_after_the_switch(cast, client_for):
         "Councils",
         "Decisions",
         "Certificates",
+        "Traceability",
         "Criteria",
         "Results",
         "Administrative map",
@@ -189,7 +201,7 @@ def test_menu_in_english_after_the_switch(cast, client_for):
 
 def test_menu_marks_the_current_page(cast, client_for):
     response = client_for(cast.office).get(reverse("core:dashboard"))
-    assert [item["active"] for item in response.context["nav_menu"]] == [True] + [False] * 10
+    assert [item["active"] for item in response.context["nav_menu"]] == [True] + [False] * 11
     assert 'aria-current="page"' in response.content.decode()
 
 

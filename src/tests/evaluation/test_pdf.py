@@ -193,12 +193,28 @@ def test_who_prints_a_members_sheet(world, client_for, name, own, status):
     assert client_for(user).get(url).status_code == status
 
 
-def test_before_the_close_the_chair_does_not_print_another_members_sheet(world, client_for):
+def test_a_member_prints_the_sheets_the_session_pages_show_them(world, client_for):
+    """One rule for the screen and the paper (`sheets_visible_to`): before submitting their own
+    sheet a member sees no other sheet; with a declared conflict, never."""
+    from ocop.evaluation.enums import SheetStatus
+    from ocop.evaluation.models import ConflictDeclaration, ScoreSheet
+
     Session.objects.filter(pk=world.session.pk).update(status=SessionStatus.OPEN)
     url = sheet_url(world, username=world.cast.member.username)
+    item = world.items["four"]
+    chair_sheet = ScoreSheet.objects.get(item=item, member__user=world.cast.chair)
+    ScoreSheet.objects.filter(pk=chair_sheet.pk).update(status=SheetStatus.DRAFT)
     assert client_for(world.cast.chair).get(url).status_code == 404
     assert client_for(world.cast.member).get(url).status_code == 200
     assert client_for(world.cast.office).get(url).status_code == 200
+    ScoreSheet.objects.filter(pk=chair_sheet.pk).update(status=SheetStatus.SUBMITTED)
+    assert client_for(world.cast.chair).get(url).status_code == 200
+    # A chair who declared a conflict on the product prints only their own, even after the close.
+    Session.objects.filter(pk=world.session.pk).update(status=SessionStatus.CLOSED)
+    ConflictDeclaration.objects.update_or_create(
+        item=item, member=chair_sheet.member, defaults={"has_conflict": True}
+    )
+    assert client_for(world.cast.chair).get(url).status_code == 404
 
 
 def test_a_user_without_a_sheet_gets_404(world, client_for):

@@ -25,25 +25,38 @@ class Dossier(CodedModel):
     CODE_LENGTH = 7
 
     product = models.ForeignKey(
-        "products.Product", on_delete=models.PROTECT, related_name="dossiers"
+        "products.Product",
+        on_delete=models.PROTECT,
+        related_name="dossiers",
+        verbose_name=_("product"),
     )
     producer = models.ForeignKey(
-        "producers.Producer", on_delete=models.PROTECT, related_name="dossiers"
+        "producers.Producer",
+        on_delete=models.PROTECT,
+        related_name="dossiers",
+        verbose_name=_("producer"),
     )
     commune = models.ForeignKey(
         "geo.AdministrativeUnit",
         on_delete=models.PROTECT,
         related_name="dossiers",
+        verbose_name=_("commune"),
         help_text=_("The commune that receives and pre-assesses the dossier."),
     )
     kind = models.CharField(
         _("kind"), max_length=20, choices=DossierKind.choices, default=DossierKind.FIRST
     )
     criteria_set = models.ForeignKey(
-        "criteria.CriteriaSet", on_delete=models.PROTECT, related_name="dossiers"
+        "criteria.CriteriaSet",
+        on_delete=models.PROTECT,
+        related_name="dossiers",
+        verbose_name=_("criteria set"),
     )
     scorecard = models.ForeignKey(
-        "criteria.Scorecard", on_delete=models.PROTECT, related_name="dossiers"
+        "criteria.Scorecard",
+        on_delete=models.PROTECT,
+        related_name="dossiers",
+        verbose_name=_("scorecard"),
     )
     procedure_profile = models.CharField(_("procedure profile"), max_length=60)
     status = models.CharField(
@@ -70,6 +83,7 @@ class Dossier(CodedModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="dossiers",
+        verbose_name=_("self-assessment"),
     )
     # Mẫu 01 (phiếu đăng ký): the answers, as data so a new decision's form needs no migration.
     registration = models.JSONField(_("registration form"), default=dict, blank=True)

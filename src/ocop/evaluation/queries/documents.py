@@ -33,6 +33,7 @@ from ocop.evaluation.models import (
     SessionDossier,
 )
 from ocop.evaluation.queries.results import effective_filter, is_official
+from ocop.evaluation.queries.sessions import sheets_visible_to
 
 PROVINCE_PREFIXES = ("Thành phố ", "Tỉnh ")
 
@@ -94,13 +95,12 @@ def access_sheet(
     if sheet is None:
         raise Http404
     sheet.item = item
-    if is_official(access):
+    if is_official(access):  # the office, the administrator and the approver
         return sheet
-    if sheet.member.user_id == access.user_id:
-        return sheet
-    seat = _seat(access, item.session.council_id)
-    closed = item.session.status == SessionStatus.CLOSED
-    if closed and seat is not None and seat.role in (CouncilRole.CHAIR, CouncilRole.SECRETARY):
+    # Everyone else prints exactly the sheets the session's pages show them: one rule
+    # (`sheets_visible_to`), so that a member with a declared conflict never reads, on paper
+    # either, the other members' sheets of that product.
+    if sheets_visible_to(access, item).filter(pk=sheet.pk).exists():
         return sheet
     raise Http404
 

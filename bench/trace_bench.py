@@ -1,0 +1,347 @@
+"""Throughput of the public trace page against a no-op endpoint of the same stack (issue 6:
+"at least half the throughput of a no-op endpoint", ratio >= 0.5).
+
+    .venv/bin/python bench/trace_bench.py [--workers 3] [--duration 10] [--connections 8]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/ocop .venv/bin/python bench/trace_bench.py
+
+The production set-up, on a free loopback port: gunicorn with `ocop.wsgi` and sync workers,
+DJANGO_DEBUG=False with a throwaway secret, static files by WhiteNoise after collectstatic, and a
+throwaway database: a SQLite file in a temporary directory, or, when DATABASE_URL names a
+PostgreSQL server, a new database `<name>_trace_bench` on it (dropped at the end). The data: one
+product with a valid OCOP certificate, a batch with 20 EPCIS events, an active stamp.
+
+Measured from a second process with `wrk` (`make bench-deps` installs Debian's package), or,
+without it, a Python client with threads: requests per second of
+
+- the no-op endpoint `/healthz` (the whole middleware stack and one `SELECT 1`), and
+- the trace page of the stamp's serial (`/01/{gtin}/10/{lot}/21/{serial}`, Accept text/html and a
+  phone's user agent, so that every request records a scan: an insert and an update);
+
+best of `--rounds` alternating runs of each. The ratio trace/no-op is printed; the script exits
+1 below `--target` (0.5). A measurement for people and CI logs: no test runs it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+SRC = ROOT / "src"
+TARGET = 0.5
+PHONE = "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 Mobile Safari/537.36"
+HTML = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+
+SETUP = r"""
+import datetime as dt
+from decimal import Decimal
+import django
+django.setup()
+from django.utils import timezone
+from ocop.accounts.enums import OrganisationKind
+from ocop.accounts.models import Organisation
+from ocop.certificates.enums import Authority, CertificateStatus
+from ocop.certificates.models import Certificate
+from ocop.certificates.signing import verification_code
+from ocop.geo.models import AdministrativeUnit
+from ocop.producers.models import Producer
+from ocop.products.models import Product
+from ocop.traceability.enums import StampStatus
+from ocop.traceability.identifiers import DigitalLink, check_digit
+from ocop.traceability.models import Batch, CaptureJob, Event, Location, Stamp
+
+province = AdministrativeUnit.objects.create(
+    key="bench-p", code="01", name="Thành phố Hà Nội", level="province", kind="city")
+commune = AdministrativeUnit.objects.create(
+    key="bench-c", code="00001", name="Xã Bát Tràng", level="commune", kind="commune",
+    parent=province, province=province)
+organisation = Organisation.objects.create(kind=OrganisationKind.PRODUCER, name="HTX Gốm")
+producer = Producer.objects.create(
+    organisation=organisation, kind="cooperative", name="Hợp tác xã Gốm Bát Tràng",
+    address="Thôn Giang Cao", commune=commune, representative_name="Nguyễn Thị Lan",
+    representative_sex="female", status="approved")
+body = "893123400001"
+product = Product.objects.create(
+    producer=producer, name="Bình gốm men lam", description="Gốm men lam vẽ tay.",
+    gtin=body + check_digit(body))
+farm = Location.objects.create(producer=producer, name="Lò gốm Giang Cao", kind="workshop")
+batch = Batch.objects.create(
+    product=product, producer=producer, lot="L2026-07", produced_on=dt.date(2026, 7, 1),
+    expires_on=dt.date(2031, 7, 1), quantity=Decimal("120"), unit="cái", location=farm)
+day = dt.date.today()
+certificate = Certificate(
+    number="001/2026/GCN-OCOP", year=2026, sequence=1, province=province, product=product,
+    producer=producer, product_name=product.name, producer_name=producer.name,
+    unit_name=commune.name, stars=4, criteria_code="qd26", criteria_name="QĐ 26/2026",
+    decision_number="1/QĐ-UBND", decided_on=day, issued_on=day,
+    expires_on=day + dt.timedelta(days=1095), authority=Authority.PROVINCE,
+    authority_name="UBND thành phố Hà Nội", status=CertificateStatus.VALID)
+certificate.save()
+certificate.verification_code = verification_code(certificate)
+certificate.save(update_fields=["verification_code"])
+job = CaptureJob.objects.create(status="succeeded", finished_at=timezone.now())
+steps = ["urn:ocop:bizstep:harvesting", "commissioning", "urn:ocop:bizstep:transforming",
+         "packing", "storing", "shipping", "receiving", "retail_selling"]
+start = timezone.now() - dt.timedelta(days=30)
+events = []
+for n in range(EVENTS):
+    at = start + dt.timedelta(hours=6 * n)
+    events.append(Event(
+        job=job, hash=f"ni:///sha-256;{n:064x}?ver=CBV2.0", event_id=f"bench-{n}",
+        event_type="ObjectEvent", action="OBSERVE", event_time=at,
+        event_time_zone_offset="+07:00", biz_step=steps[n % len(steps)],
+        biz_location=f"urn:ocop:location:{farm.code}", document={"type": "ObjectEvent"},
+        producer=producer, batch=batch))
+Event.objects.bulk_create(events)
+stamp = Stamp.objects.create(
+    batch=batch, gtin=DigitalLink(product.gtin.zfill(14)).gtin, serial="A7K2M9Q4XZ",
+    short_code="TBENCH0001", status=StampStatus.ACTIVE, activated_at=timezone.now())
+print(DigitalLink(stamp.gtin, batch.lot, stamp.serial).path())
+"""
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class Database:
+    """A throwaway database: a SQLite file, or a new PostgreSQL database next to DATABASE_URL's."""
+
+    def __init__(self, workdir: Path) -> None:
+        self.url = os.environ.get("DATABASE_URL", "")
+        self.workdir = workdir
+        self.name = ""
+
+    def env(self) -> dict[str, str]:
+        if not self.url:
+            return {"OCOP_SQLITE_PATH": str(self.workdir / "bench.sqlite3"), "DATABASE_URL": ""}
+        parts = urlsplit(self.url)
+        base = parts.path.lstrip("/") or "ocop"
+        self.name = f"{base}_trace_bench"
+        self._admin(f'DROP DATABASE IF EXISTS "{self.name}"')
+        self._admin(f'CREATE DATABASE "{self.name}"')
+        return {"DATABASE_URL": parts._replace(path=f"/{self.name}").geturl()}
+
+    def describe(self) -> str:
+        return f"PostgreSQL ({self.name})" if self.name else "SQLite (WAL)"
+
+    def drop(self) -> None:
+        if self.name:
+            self._admin(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+
+    def _admin(self, sql: str) -> None:
+        import psycopg
+
+        parts = urlsplit(self.url)
+        with psycopg.connect(
+            host=parts.hostname or "127.0.0.1",
+            port=parts.port or 5432,
+            user=parts.username or "postgres",
+            password=parts.password or None,
+            dbname="postgres",
+            autocommit=True,
+        ) as connection:
+            connection.execute(sql)
+
+
+def run(cmd: list[str], env: dict[str, str], **kwargs) -> str:
+    result = subprocess.run(  # noqa: S603 (our own commands, no shell)
+        cmd, env=env, cwd=ROOT, check=True, capture_output=True, text=True, **kwargs
+    )
+    return result.stdout
+
+
+def wait_until_up(base: str, timeout: float = 30) -> None:
+    parts = urlsplit(base)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=2)
+            connection.request("GET", "/healthz")
+            if connection.getresponse().status == 200:
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit("gunicorn did not answer /healthz in time")
+
+
+def check(base: str, path: str) -> None:
+    """The trace page answers 200 with the product, as a phone would get it."""
+    parts = urlsplit(base)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=5)
+    connection.request("GET", path, headers={"Accept": HTML, "User-Agent": PHONE})
+    response = connection.getresponse()
+    body = response.read().decode()
+    if response.status != 200 or "Bình gốm men lam" not in body:
+        raise SystemExit(f"the trace page answered {response.status}:\n{body[:2000]}")
+
+
+def measure_wrk(url: str, *, duration: int, connections: int, threads: int) -> float:
+    output = subprocess.run(  # noqa: S603 (no shell)
+        [
+            shutil.which("wrk") or "wrk",
+            f"-t{threads}",
+            f"-c{connections}",
+            f"-d{duration}s",
+            "-H",
+            f"Accept: {HTML}",
+            "-H",
+            f"User-Agent: {PHONE}",
+            url,
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    if errors:
+        raise SystemExit(f"{url}: {errors.group(1)} error responses\n{output}")
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+
+
+def measure_python(url: str, *, duration: int, connections: int, threads: int) -> float:
+    """The fallback client: `connections` threads, each a loop of GETs for `duration` seconds."""
+    parts = urlsplit(url)
+    path = parts.path + (f"?{parts.query}" if parts.query else "")
+    stop = time.monotonic() + duration
+    counts = [0] * connections
+    failures: list[str] = []
+
+    def loop(index: int) -> None:
+        connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+        while time.monotonic() < stop:
+            try:
+                connection.request("GET", path, headers={"Accept": HTML, "User-Agent": PHONE})
+                response = connection.getresponse()
+                response.read()
+                if response.status != 200:
+                    failures.append(str(response.status))
+                    return
+                counts[index] += 1
+                if response.getheader("Connection", "").lower() == "close":
+                    connection.close()
+            except (OSError, http.client.HTTPException):
+                connection.close()
+                connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+
+    started = time.monotonic()
+    workers = [threading.Thread(target=loop, args=(i,)) for i in range(connections)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    if failures:
+        raise SystemExit(f"{url}: error responses {sorted(set(failures))}")
+    return sum(counts) / (time.monotonic() - started)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers (2-4)")
+    parser.add_argument("--duration", type=int, default=10, help="seconds per measurement")
+    parser.add_argument("--connections", type=int, default=8, help="concurrent connections")
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads")
+    parser.add_argument("--rounds", type=int, default=2, help="alternating runs; best kept")
+    parser.add_argument("--events", type=int, default=20, help="EPCIS events of the batch")
+    parser.add_argument("--target", type=float, default=TARGET, help="the ratio to reach")
+    parser.add_argument("--python-client", action="store_true", help="do not use wrk")
+    args = parser.parse_args()
+
+    use_wrk = shutil.which("wrk") is not None and not args.python_client
+    measure = measure_wrk if use_wrk else measure_python
+    workdir = Path(tempfile.mkdtemp(prefix="ocop-trace-bench-"))
+    database = Database(workdir)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "ocop.settings",
+        "PYTHONPATH": str(SRC),
+        "DJANGO_DEBUG": "False",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "OCOP_SITE_URL": base,
+        "OCOP_DATA_DIR": str(workdir),
+        "OCOP_STATIC_ROOT": str(workdir / "static"),
+        "OCOP_SECURE_SSL_REDIRECT": "False",
+        "OCOP_SECURE_COOKIES": "False",
+        "OCOP_HSTS_SECONDS": "0",
+        "OCOP_LOG_LEVEL": "WARNING",
+        **database.env(),
+    }
+    server = None
+    try:
+        run([sys.executable, "-m", "ocop", "migrate", "--no-input"], env)
+        run([sys.executable, "-m", "ocop", "collectstatic", "--no-input"], env)
+        path = run([sys.executable, "-c", SETUP.replace("EVENTS", str(args.events))], env).strip()
+        server = subprocess.Popen(  # noqa: S603 (our own command, no shell)
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "ocop.wsgi",
+                "--workers",
+                str(args.workers),
+                "--worker-class",
+                "sync",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--log-level",
+                "warning",
+            ],
+            env=env,
+            cwd=ROOT,
+        )
+        wait_until_up(base)
+        check(base, path)
+        options = {"connections": args.connections, "threads": args.threads}
+        for url in (f"{base}/healthz", base + path):  # warm up both
+            measure(url, duration=2, **options)
+        noop: list[float] = []
+        trace: list[float] = []
+        for _ in range(args.rounds):
+            noop.append(measure(f"{base}/healthz", duration=args.duration, **options))
+            trace.append(measure(base + path, duration=args.duration, **options))
+        best_noop, best_trace = max(noop), max(trace)
+        ratio = best_trace / best_noop
+        print(
+            f"client:          {'wrk' if use_wrk else 'Python threads'}, {args.connections} connections, {args.duration} s x {args.rounds} rounds"
+        )
+        print(
+            f"server:          gunicorn, {args.workers} sync workers, DEBUG=False, {database.describe()}"
+        )
+        print(
+            f"no-op /healthz:  {best_noop:8.1f} requests/s  (runs: {', '.join(f'{v:.0f}' for v in noop)})"
+        )
+        print(
+            f"trace page:      {best_trace:8.1f} requests/s  (runs: {', '.join(f'{v:.0f}' for v in trace)}; {args.events} events, a scan written per request)"
+        )
+        print(f"ratio:           {ratio:.2f}  (target >= {args.target})")
+        return 0 if ratio >= args.target else 1
+    finally:
+        if server is not None:
+            server.terminate()
+            try:
+                server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                server.kill()
+        database.drop()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

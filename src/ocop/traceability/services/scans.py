@@ -1,0 +1,293 @@
+"""Scans of consumers, and the checks against counterfeits (issue 6, item 8).
+
+A scan is a visit of a person to the trace page of a stamp (serial) or a batch (lot): the time,
+and a coarse place (rounded to 0.1°, about 11 km) only when the phone shares it. No address, no
+device, no cookie, no person is stored, so a scan is not personal data and is not written to the
+activity log (it is not an action of a user, and there are far more scans than actions).
+
+Warnings (settings `OCOP_SCAN_WARN_*`), most serious first:
+
+- `void`: the stamp was voided by the producer;
+- `not_active`: the stamp was issued but never activated (a stamp on a product in a shop should be);
+- `too_far`: two scans of the same serial with places further apart than `OCOP_SCAN_WARN_KM`
+  within `OCOP_SCAN_WARN_HOURS` (haversine distance between the coarse places);
+- `too_many`: the serial was scanned more than `OCOP_SCAN_WARN_COUNT` times.
+
+Each scan stores the most serious warning it raised itself (`Scan.warning`); the page shows every
+warning that applies (a `too_far` once raised stays on the stamp's page).
+
+`record_scan` costs one statement on PostgreSQL (a data-modifying CTE: insert the scan and move
+the stamp's counters, atomic by itself) and two in one transaction on SQLite (`savepoint=False`:
+inside a caller's transaction it adds no SAVEPOINT round trips).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import math
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
+
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ocop.traceability.enums import ScanWarning, StampStatus
+from ocop.traceability.models import Scan, Stamp
+from ocop.traceability.queries.trace import planned_cursor
+
+PLACE_STEP = Decimal("0.1")
+EARTH_RADIUS_KM = 6371.0088
+# A place may be added to a scan within this time after it (the page's button); the token that
+# allows it expires then.
+PLACE_WINDOW = dt.timedelta(hours=1)
+TOKEN_SALT = "ocop.traceability.scan"  # noqa: S105 (a signing salt, not a secret)
+# At most this many earlier placed scans are compared with a new place.
+COMPARED_SCANS = 500
+SEVERITY = (ScanWarning.VOID, ScanWarning.NOT_ACTIVE, ScanWarning.TOO_FAR, ScanWarning.TOO_MANY)
+
+
+@dataclass(frozen=True)
+class ScanOutcome:
+    """What the trace page says about this visit's scan."""
+
+    scan_id: int | None
+    count: int  # the stamp's scans, this one included (0 for a batch)
+    first_at: dt.datetime | None
+    warnings: tuple[str, ...]  # ScanWarning values that apply, most serious first
+
+    @functools.cached_property
+    def token(self) -> str:
+        """The signed reference of this visit's scan ("" without one), made once."""
+        return scan_token(self.scan_id) if self.scan_id is not None else ""
+
+
+def most_serious(warnings: list[str] | tuple[str, ...]) -> str:
+    for warning in SEVERITY:
+        if warning in warnings:
+            return str(warning)
+    return ""
+
+
+def stamp_warnings(stamp: Stamp, *, count: int, flagged_far: bool = False) -> tuple[str, ...]:
+    """The warnings that apply to a stamp scanned `count` times (this scan included)."""
+    found: list[str] = []
+    if stamp.status == StampStatus.VOID:
+        found.append(ScanWarning.VOID)
+    elif stamp.status == StampStatus.ISSUED:
+        found.append(ScanWarning.NOT_ACTIVE)
+    if flagged_far:
+        found.append(ScanWarning.TOO_FAR)
+    if count > settings.OCOP_SCAN_WARN_COUNT:
+        found.append(ScanWarning.TOO_MANY)
+    return tuple(str(warning) for warning in found)
+
+
+class _ScanWrites:
+    """The statements of a scan, written once per database from the models' metadata (the page
+    is the platform's hottest; building them with the ORM each time cost more than running
+    them): the insert of the scan, the update of the stamp's counters (`scan_count + 1`, the
+    first and the last time: what `update()` with F() and Coalesce writes) and, for
+    PostgreSQL, both in one statement (data-modifying CTE)."""
+
+    def __init__(self) -> None:
+        self._sql: dict[str, tuple[str, str, str]] = {}
+
+    def sql(self, connection: Any) -> tuple[str, str, str]:
+        found = self._sql.get(connection.vendor)
+        if found is None:
+            found = self._sql[connection.vendor] = self._build(connection)
+        return found
+
+    @staticmethod
+    def _build(connection: Any) -> tuple[str, str, str]:
+        q = connection.ops.quote_name
+        scan, stamp = Scan._meta, Stamp._meta
+
+        def column(meta: Any, name: str) -> str:
+            return q(meta.get_field(name).column)
+
+        columns = ", ".join(
+            column(scan, name) for name in ("stamp", "batch", "product", "scanned_at", "warning")
+        )
+        # Names from the models' metadata, quoted; every value is a parameter.
+        pk = q(scan.pk.column)
+        plain = f"INSERT INTO {q(scan.db_table)} ({columns}) VALUES (%s, %s, %s, %s, %s)"  # noqa: S608
+        returning = f"{plain} RETURNING {pk}"
+        insert = returning if connection.features.can_return_columns_from_insert else plain
+        count, first, last = (
+            column(stamp, name) for name in ("scan_count", "first_scanned_at", "last_scanned_at")
+        )
+        update = (
+            f"UPDATE {q(stamp.db_table)} SET {count} = {count} + 1, "  # noqa: S608
+            f"{first} = COALESCE({first}, %s), {last} = %s WHERE {q(stamp.pk.column)} = %s"
+        )
+        # PostgreSQL: one statement, so one round trip and atomic by itself; its commit does
+        # not wait for the disk (synchronous_commit off for this transaction only: a crash may
+        # lose the last fraction of a second of scans, never leave a scan without its count).
+        combined = (
+            "WITH quick AS (SELECT set_config('synchronous_commit', 'off', true)), "  # noqa: S608
+            f"scan AS ({returning}), counted AS ({update}) "
+            f"SELECT (SELECT {pk} FROM scan), (SELECT count(*) FROM quick)"
+        )
+        return insert, update, combined
+
+
+SCAN_WRITES = _ScanWrites()
+
+
+def _write_scan(
+    *, stamp_id: int | None, batch_id: int | None, product_id: int, at: dt.datetime, warning: str
+) -> int:
+    """Insert the scan and, for a stamp, move its counters in the same transaction: one
+    statement on PostgreSQL, two in one transaction elsewhere. Returns the scan's id."""
+    connection = transaction.get_connection()
+    insert, update, combined = SCAN_WRITES.sql(connection)
+    moment = Scan._meta.get_field("scanned_at").get_db_prep_save(at, connection)
+    values = [stamp_id, batch_id, product_id, moment, warning]
+    if connection.vendor == "postgresql":
+        with planned_cursor(connection) as cursor:
+            cursor.execute(combined, [*values, moment, moment, stamp_id])
+            return int(cursor.fetchone()[0])
+    with transaction.atomic(savepoint=False), planned_cursor(connection) as cursor:
+        cursor.execute(insert, values)
+        if connection.features.can_return_columns_from_insert:
+            scan_id = cursor.fetchone()[0]
+        else:  # pragma: no cover (SQLite before 3.35)
+            scan_id = connection.ops.last_insert_id(cursor, Scan._meta.db_table, "id")
+        if stamp_id is not None:
+            cursor.execute(update, [moment, moment, stamp_id])
+    return int(scan_id)
+
+
+def record_scan(
+    *,
+    product: Any,
+    batch: Any = None,
+    stamp: Stamp | None = None,
+    flagged_far: bool = False,
+    at: dt.datetime | None = None,
+) -> ScanOutcome:
+    """Record a visit of the trace page of `stamp` (its batch and product) or of `batch`: all
+    of it or nothing (see `_write_scan`; no activity row: a scan is not a user's action).
+
+    For a stamp, its counters move in the same transaction (`scan_count + 1`, the first and the
+    last time) and `stamp` (as read before the visit) gives the warnings; `flagged_far` says an
+    earlier scan of it was too far from another."""
+    now = at or timezone.now()
+    if stamp is None:
+        scan_id = _write_scan(
+            stamp_id=None,
+            batch_id=batch.pk if batch is not None else None,
+            product_id=product.pk,
+            at=now,
+            warning="",
+        )
+        return ScanOutcome(scan_id=scan_id, count=0, first_at=None, warnings=())
+    count = stamp.scan_count + 1
+    warnings = stamp_warnings(stamp, count=count, flagged_far=flagged_far)
+    own = [warning for warning in warnings if warning != ScanWarning.TOO_FAR]
+    scan_id = _write_scan(
+        stamp_id=stamp.pk,
+        batch_id=stamp.batch_id,
+        product_id=product.pk,
+        at=now,
+        warning=most_serious(own),
+    )
+    return ScanOutcome(
+        scan_id=scan_id, count=count, first_at=stamp.first_scanned_at or now, warnings=warnings
+    )
+
+
+# --- the coarse place ---------------------------------------------------------------------------
+
+
+def coarse(value: Any, *, limit: int, field: str) -> Decimal:
+    """A latitude or longitude rounded to 0.1° (about 11 km); ValidationError when it is not a
+    number within ±`limit`."""
+    try:
+        number = Decimal(str(value).strip().replace(",", "."))
+    except (InvalidOperation, ValueError):
+        raise ValidationError({field: _("Enter a number.")}) from None
+    if not number.is_finite() or abs(number) > limit:
+        raise ValidationError(
+            {field: _("Enter a number between -%(limit)s and %(limit)s.") % {"limit": limit}}
+        )
+    return number.quantize(PLACE_STEP, rounding=ROUND_HALF_UP)
+
+
+def distance_km(lat1: Any, lon1: Any, lat2: Any, lon2: Any) -> float:
+    """The great-circle (haversine) distance between two places, in kilometres."""
+    phi1, phi2 = math.radians(float(lat1)), math.radians(float(lat2))
+    dphi = phi2 - phi1
+    dlambda = math.radians(float(lon2) - float(lon1))
+    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+
+
+def scan_token(scan_id: int) -> str:
+    """A signed, timestamped reference to a scan: the page's "share my approximate area" form
+    carries it (no scan id in clear, nothing that names the person)."""
+    return signing.dumps(scan_id, salt=TOKEN_SALT, compress=False)
+
+
+def scan_from_token(token: str, *, max_age: dt.timedelta = PLACE_WINDOW) -> int | None:
+    """The scan id of a valid token not older than `max_age`; None otherwise."""
+    try:
+        value = signing.loads(token or "", salt=TOKEN_SALT, max_age=max_age)
+    except signing.BadSignature:
+        return None
+    return value if isinstance(value, int) else None
+
+
+@transaction.atomic
+def share_scan_place(*, token: str, latitude: Any, longitude: Any) -> Scan:
+    """Add the coarse place the phone shared to the scan of `token` (once; within an hour of
+    the scan), then compare it with the places of the same serial's scans within
+    `OCOP_SCAN_WARN_HOURS`: further apart than `OCOP_SCAN_WARN_KM` marks this scan `too_far`
+    (unless it already carries a more serious warning)."""
+    lat = coarse(latitude, limit=90, field="lat")
+    lon = coarse(longitude, limit=180, field="lon")
+    scan_id = scan_from_token(token)
+    scan = (
+        Scan.objects.select_for_update().filter(pk=scan_id).first() if scan_id is not None else None
+    )
+    if scan is None:
+        raise ValidationError(
+            {"token": _("This scan can no longer be given a place. Scan the code again.")}
+        )
+    if scan.latitude is not None:
+        raise ValidationError({"token": _("The approximate area of this scan was already shared.")})
+    scan.latitude, scan.longitude = lat, lon
+    changed = ["latitude", "longitude"]
+    if scan.stamp_id is not None and _too_far(scan, scan.stamp_id):
+        warning = most_serious(
+            [scan.warning, ScanWarning.TOO_FAR] if scan.warning else [ScanWarning.TOO_FAR]
+        )
+        if warning != scan.warning:
+            scan.warning = warning
+            changed.append("warning")
+    scan.save(update_fields=changed)
+    return scan
+
+
+def _too_far(scan: Scan, stamp_id: int) -> bool:
+    window = dt.timedelta(hours=settings.OCOP_SCAN_WARN_HOURS)
+    others = (
+        Scan.objects.filter(
+            stamp_id=stamp_id,
+            latitude__isnull=False,
+            scanned_at__gte=scan.scanned_at - window,
+            scanned_at__lte=scan.scanned_at + window,
+        )
+        .exclude(pk=scan.pk)
+        .order_by("-scanned_at")
+        .values_list("latitude", "longitude")[:COMPARED_SCANS]
+    )
+    limit = settings.OCOP_SCAN_WARN_KM
+    return any(distance_km(scan.latitude, scan.longitude, lat, lon) > limit for lat, lon in others)
