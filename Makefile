@@ -105,6 +105,8 @@ bench-epcis: install
 # The public trace page under HTTP load against /healthz (gunicorn, DEBUG=False; target: at least
 # half the no-op's requests/s), on SQLite or, with DATABASE_URL=postgres://…, a throw-away
 # PostgreSQL database (see bench/README.md). Measured with Debian's wrk (make bench-deps).
+# The production measurement (scans buffered in Redis; that Redis database is emptied):
+#   REDIS_URL=redis://127.0.0.1:6379/14 DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres make bench-trace
 .PHONY: bench-trace bench-deps
 bench-trace: install
 	$(BIN)/python bench/trace_bench.py $(TRACE_ARGS)

@@ -126,3 +126,21 @@ def test_every_visit_gets_its_own_form_tokens(cast, stamp):
     tokens = [page.split('name="token" value="')[1].split('"')[0] for page in (first, second)]
     assert tokens[0] != tokens[1]
     assert "\x00" not in first and "\x00" not in second
+
+
+def test_with_a_shared_cache_the_process_copy_is_never_stale(cast, stamp, settings):
+    """Behind Redis (any cache that is not the process's own memory) each worker also keeps the
+    parts in memory; the key names what the page shows, so a change still shows at once."""
+    from ocop.traceability.views import resolver
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    resolver._LOCAL_PARTS.clear()
+    _first, cold = _visit(link(stamp))
+    _second, warm = _visit(link(stamp))
+    assert warm == cold - 1  # the parts came from the process's copy (the dummy cache keeps none)
+    assert len(resolver._LOCAL_PARTS) == 1
+    product = stamp.batch.product
+    product.name = "Vải thiều Thanh Hà loại đặc biệt"
+    product.save()
+    assert "Vải thiều Thanh Hà loại đặc biệt" in _visit(link(stamp))[0]
+    resolver._LOCAL_PARTS.clear()

@@ -8,7 +8,8 @@ allows (`docs/developer/traceability-resolver.md`):
    the event's location is one of the producer's locations: one query, whatever the number of
    events;
 3. the scan (`ocop.traceability.services.scans.record_scan`): one insert, and for a stamp one
-   update of its counters.
+   update of its counters; none with REDIS_URL set (the scan is queued in Redis and written by
+   `flush_scans`).
 
 Only producers that were approved (approved, or suspended since) have public pages; a product
 of a producer still pending or rejected reads as unknown (404).

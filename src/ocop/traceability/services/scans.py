@@ -19,17 +19,24 @@ warning that applies (a `too_far` once raised stays on the stamp's page).
 `record_scan` costs one statement on PostgreSQL (a data-modifying CTE: insert the scan and move
 the stamp's counters, atomic by itself) and two in one transaction on SQLite (`savepoint=False`:
 inside a caller's transaction it adds no SAVEPOINT round trips).
+
+With `settings.REDIS_URL` set (production) a scan writes nothing to the database: it is counted
+and queued in Redis (`ocop.traceability.services.scan_buffer`, one round trip) and
+`flush_scans()` (`ocop flush-scans`, every minute) writes the rows and the counters; if Redis
+fails, the scan is written to the database as above (never lost).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
+import logging
 import math
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
+import redis
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
@@ -40,6 +47,9 @@ from django.utils.translation import gettext as _
 from ocop.traceability.enums import ScanWarning, StampStatus
 from ocop.traceability.models import Scan, Stamp
 from ocop.traceability.queries.trace import planned_cursor
+from ocop.traceability.services import scan_buffer
+
+logger = logging.getLogger(__name__)
 
 PLACE_STEP = Decimal("0.1")
 EARTH_RADIUS_KM = 6371.0088
@@ -60,11 +70,17 @@ class ScanOutcome:
     count: int  # the stamp's scans, this one included (0 for a batch)
     first_at: dt.datetime | None
     warnings: tuple[str, ...]  # ScanWarning values that apply, most serious first
+    # The number of the scan's record while it waits in Redis (scan_id is then None).
+    record_id: int | None = None
 
     @functools.cached_property
     def token(self) -> str:
         """The signed reference of this visit's scan ("" without one), made once."""
-        return scan_token(self.scan_id) if self.scan_id is not None else ""
+        if self.scan_id is not None:
+            return scan_token(self.scan_id)
+        if self.record_id is not None:
+            return buffered_token(self.record_id)
+        return ""
 
 
 def most_serious(warnings: list[str] | tuple[str, ...]) -> str:
@@ -180,6 +196,12 @@ def record_scan(
     last time) and `stamp` (as read before the visit) gives the warnings; `flagged_far` says an
     earlier scan of it was too far from another."""
     now = at or timezone.now()
+    if scan_buffer.enabled():
+        buffered = _buffer(
+            product=product, batch=batch, stamp=stamp, flagged_far=flagged_far, at=now
+        )
+        if buffered is not None:
+            return buffered
     if stamp is None:
         scan_id = _write_scan(
             stamp_id=None,
@@ -201,6 +223,39 @@ def record_scan(
     )
     return ScanOutcome(
         scan_id=scan_id, count=count, first_at=stamp.first_scanned_at or now, warnings=warnings
+    )
+
+
+def _buffer(
+    *, product: Any, batch: Any, stamp: Stamp | None, flagged_far: bool, at: dt.datetime
+) -> ScanOutcome | None:
+    """The scan counted and queued in Redis; None (after a warning in the log) when Redis
+    fails: the caller then writes it to the database."""
+    own = ""
+    if stamp is not None:
+        # The stamp's status warnings; `too_many` is decided in Redis, with its count.
+        own = most_serious(stamp_warnings(stamp, count=0))
+    try:
+        buffered = scan_buffer.buffer_scan(
+            stamp=stamp,
+            batch_id=stamp.batch_id if stamp is not None else (batch.pk if batch else None),
+            product_id=product.pk,
+            at=at,
+            own_warning=own,
+        )
+    except redis.RedisError as exc:
+        logger.warning("scan buffer: Redis unavailable (%s); scan written to the database", exc)
+        return None
+    if stamp is None:
+        return ScanOutcome(
+            scan_id=None, count=0, first_at=None, warnings=(), record_id=buffered.record_id
+        )
+    return ScanOutcome(
+        scan_id=None,
+        count=buffered.count,
+        first_at=buffered.first_at or at,
+        warnings=stamp_warnings(stamp, count=buffered.count, flagged_far=flagged_far),
+        record_id=buffered.record_id,
     )
 
 
@@ -236,24 +291,66 @@ def scan_token(scan_id: int) -> str:
     return signing.dumps(scan_id, salt=TOKEN_SALT, compress=False)
 
 
-def scan_from_token(token: str, *, max_age: dt.timedelta = PLACE_WINDOW) -> int | None:
-    """The scan id of a valid token not older than `max_age`; None otherwise."""
+def buffered_token(record_id: int) -> str:
+    """The token of a scan still buffered in Redis: its record number ("b" and the number)."""
+    return signing.dumps(f"b{record_id}", salt=TOKEN_SALT, compress=False)
+
+
+def _token_value(token: str, max_age: dt.timedelta) -> Any:
     try:
-        value = signing.loads(token or "", salt=TOKEN_SALT, max_age=max_age)
+        return signing.loads(token or "", salt=TOKEN_SALT, max_age=max_age)
     except signing.BadSignature:
         return None
+
+
+def _record_of(value: Any) -> int | None:
+    if isinstance(value, str) and value.startswith("b") and value[1:].isdigit():
+        return int(value[1:])
+    return None
+
+
+def scan_from_token(token: str, *, max_age: dt.timedelta = PLACE_WINDOW) -> int | None:
+    """The scan id of a valid token not older than `max_age`; None otherwise (a buffered scan's
+    token too: see `is_scan_token`)."""
+    value = _token_value(token, max_age)
     return value if isinstance(value, int) else None
 
 
-@transaction.atomic
+def is_scan_token(token: str, *, max_age: dt.timedelta = PLACE_WINDOW) -> bool:
+    """A valid token not older than `max_age`, of a stored scan or of a buffered one."""
+    value = _token_value(token, max_age)
+    return isinstance(value, int) or _record_of(value) is not None
+
+
+def _scan_id_of_token(token: str) -> int | None:
+    """The scan id of a token; for a buffered scan, after its flush (forced when needed)."""
+    value = _token_value(token, PLACE_WINDOW)
+    if isinstance(value, int):
+        return value
+    record_id = _record_of(value)
+    if record_id is None or not scan_buffer.enabled():
+        return None
+    try:
+        return scan_buffer.scan_of_record(record_id)
+    except redis.RedisError as exc:
+        logger.warning("scan buffer: Redis unavailable (%s); place not recorded", exc)
+        return None
+
+
 def share_scan_place(*, token: str, latitude: Any, longitude: Any) -> Scan:
     """Add the coarse place the phone shared to the scan of `token` (once; within an hour of
     the scan), then compare it with the places of the same serial's scans within
     `OCOP_SCAN_WARN_HOURS`: further apart than `OCOP_SCAN_WARN_KM` marks this scan `too_far`
-    (unless it already carries a more serious warning)."""
+    (unless it already carries a more serious warning). A scan still buffered in Redis is
+    flushed first."""
     lat = coarse(latitude, limit=90, field="lat")
     lon = coarse(longitude, limit=180, field="lon")
-    scan_id = scan_from_token(token)
+    scan_id = _scan_id_of_token(token)
+    with transaction.atomic():
+        return _share(scan_id, lat, lon)
+
+
+def _share(scan_id: int | None, lat: Decimal, lon: Decimal) -> Scan:
     scan = (
         Scan.objects.select_for_update().filter(pk=scan_id).first() if scan_id is not None else None
     )

@@ -70,10 +70,11 @@ from ocop.traceability.queries.trace import (
     stars_svg,
     warning_text,
 )
+from ocop.traceability.services import scan_buffer
 from ocop.traceability.services.scans import (
     ScanOutcome,
+    is_scan_token,
     record_scan,
-    scan_from_token,
     stamp_warnings,
 )
 
@@ -340,14 +341,13 @@ def trace_page(request: HttpRequest, trace: Trace) -> HttpResponse:
     certificate, and the counts and last changes of the batch's events and the producer's
     places), the language and the day: any change shows on the next visit. A visit costs the
     stamp's query and the scan (insert and counters: one statement on PostgreSQL, two
-    elsewhere); the journey's query (one more) only when the parts are made."""
+    elsewhere; with REDIS_URL none: one Redis round trip); the journey's query (one more) only when the parts are made."""
     today = timezone.localdate()
     outcome = None
     shared = False
     if trace.level != GTIN:
         token = request.GET.get("scan", "")
-        scan_id = scan_from_token(token) if token else None
-        if scan_id is not None:
+        if token and is_scan_token(token):
             # Back from "share my approximate area": this visit was counted already.
             shared = request.GET.get("shared") == "1"
             outcome = _counted(trace)
@@ -468,8 +468,17 @@ def _page_parts(trace: Trace, today: Any) -> list[str]:
     depend on it)."""
     digest = hashlib.blake2b(f"{trace.version}|{trace.uri}".encode(), digest_size=16).hexdigest()
     key = f"ocop:trace-page:1:{trace.level}:{get_language() or ''}:{today.isoformat()}:{digest}"
+    # With a shared cache (Redis) a copy is kept in the process too: the key names what the
+    # page shows, so a copy is never stale, and a visit saves a round trip and an unpickling.
+    local = settings.CACHES["default"]["BACKEND"] != LOCAL_CACHE
+    if local:
+        parts = _LOCAL_PARTS.get(key)
+        if parts is not None:
+            return parts
     parts = cache.get(key)
     if parts is not None:
+        if local:
+            _keep_local(key, parts)
         return parts
     html = _render_static(trace, today)
     parts = []
@@ -480,7 +489,20 @@ def _page_parts(trace: Trace, today: Any) -> list[str]:
         position = found.end()
     parts.append(html[position:])
     cache.set(key, parts, PARTS_TIMEOUT)
+    if local:
+        _keep_local(key, parts)
     return parts
+
+
+LOCAL_CACHE = "django.core.cache.backends.locmem.LocMemCache"
+_LOCAL_PARTS: dict[str, list[str]] = {}
+LOCAL_PARTS_KEPT = 500
+
+
+def _keep_local(key: str, parts: list[str]) -> None:
+    if len(_LOCAL_PARTS) >= LOCAL_PARTS_KEPT:  # pages of yesterday, old versions: start again
+        _LOCAL_PARTS.clear()
+    _LOCAL_PARTS[key] = parts
 
 
 def _render_static(trace: Trace, today: Any) -> str:
@@ -521,11 +543,16 @@ def _counted(trace: Trace) -> ScanOutcome | None:
     stamp = trace.stamp
     if stamp is None:
         return None
+    count, first = stamp.scan_count, stamp.first_scanned_at
+    if scan_buffer.enabled():  # the stored counters lag by the flush interval
+        buffered = scan_buffer.buffered_counts(stamp)
+        if buffered is not None:
+            count, first = buffered
     return ScanOutcome(
         scan_id=None,
-        count=stamp.scan_count,
-        first_at=stamp.first_scanned_at,
-        warnings=stamp_warnings(stamp, count=stamp.scan_count, flagged_far=trace.flagged_far),
+        count=count,
+        first_at=first,
+        warnings=stamp_warnings(stamp, count=count, flagged_far=trace.flagged_far),
     )
 
 
