@@ -396,6 +396,7 @@ def _revoke(users: dict[str, User]) -> None:
 
 
 def _recorded(users: dict[str, User]) -> int:
+    from ocop.certificates.dates import add_months
     from ocop.certificates.enums import Authority
     from ocop.certificates.models import Certificate
     from ocop.certificates.services.certificates import record_certificate
@@ -408,7 +409,7 @@ def _recorded(users: dict[str, User]) -> int:
             continue
         if decided_on is None:  # expires 20 days from today
             expires = today + dt.timedelta(days=20)
-            decided_on = _months_before(expires, 36)
+            decided_on = add_months(expires, -36)
         record_certificate(
             actor=users["office"],
             product=product,
@@ -423,18 +424,6 @@ def _recorded(users: dict[str, User]) -> int:
         )
         made += 1
     return made
-
-
-def _months_before(day: dt.date, months: int) -> dt.date:
-    month = day.month - months
-    year = day.year + (month - 1) // 12
-    month = (month - 1) % 12 + 1
-    for candidate in (day.day, 28):
-        try:
-            return dt.date(year, month, candidate)
-        except ValueError:
-            continue
-    return dt.date(year, month, 28)
 
 
 # The certificate of each state, as the README lists them (product name → state on the day the

@@ -20,3 +20,11 @@ def fold(value: str) -> str:
     decomposed = unicodedata.normalize("NFD", value.translate(DIACRITIC_MAP))
     stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
     return " ".join(stripped.lower().split())
+
+
+def short_date(day: Any) -> str:
+    """A date (or date-time) as the platform shows it: dd/mm/yyyy (`SHORT_DATE_FORMAT` of the
+    active language); "" for none."""
+    from django.utils.formats import date_format
+
+    return date_format(day, "SHORT_DATE_FORMAT") if day else ""

@@ -11,6 +11,8 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
+from ocop.criteria.engine.scoring import band_for
+from ocop.criteria.queries.specs import policy_for
 from ocop.evaluation.enums import (
     DossierStatus,
     EvidenceCategory,
@@ -22,7 +24,6 @@ from ocop.evaluation.enums import (
 from ocop.evaluation.models import DecisionItem, SessionDossier
 from ocop.evaluation.queries.results import dossier_result
 from ocop.evaluation.services.archive import (
-    band_stars,
     create_archive_session,
     record_archived_result,
 )
@@ -72,9 +73,9 @@ def test_outcomes_of_the_three_level_profiles():
     assert not outcome_for(p26, Level.PROVINCE, 4, Decimal("80.00")).forwarded
 
 
-def test_band_stars_reads_the_bands_of_the_criteria_set():
-    bands = [[5, 90], [4, 70], [3, 50], [2, 30], [1, 0]]
-    assert [band_stars(bands, Decimal(v)) for v in ("95", "89.99", "70", "50", "12")] == [
+def test_archived_results_are_banded_by_the_criteria_set(qd1048):
+    policy = policy_for("qd1048-2019")
+    assert [band_for(policy, Decimal(v)) for v in ("95", "89.99", "70", "50", "12")] == [
         5,
         4,
         4,

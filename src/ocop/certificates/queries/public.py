@@ -17,7 +17,6 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -25,7 +24,7 @@ from ocop.certificates.enums import RevocationStatus, VerificationState
 from ocop.certificates.models import Certificate, Revocation
 from ocop.certificates.queries.certificates import valid_certificates
 from ocop.certificates.signing import MalformedCode, mac_matches, parse_code
-from ocop.core.text import fold
+from ocop.core.text import fold, short_date
 
 # Not a VerificationState: the text is not shaped like a code at all (the page answers 400).
 MALFORMED = "malformed"
@@ -58,10 +57,6 @@ def verification_url(certificate: Any) -> str:
     """The absolute address of the certificate's public verification page (printed as a QR)."""
     path = reverse("verify:verify", kwargs={"code": certificate.verification_code})
     return settings.SITE_URL + path
-
-
-def _short(day: dt.date) -> str:
-    return date_format(day, "SHORT_DATE_FORMAT")
 
 
 @dataclass(frozen=True)
@@ -108,7 +103,7 @@ class Verification:
             )
         if self.state == VerificationState.VALID:
             return _("The certificate is valid until %(date)s.") % {
-                "date": _short(cert.valid_until)
+                "date": short_date(cert.valid_until)
             }
         if self.state == VerificationState.EXPIRING:
             days = self.days_left or 0
@@ -116,10 +111,10 @@ class Verification:
                 "The certificate is valid until %(date)s: %(days)d day left.",
                 "The certificate is valid until %(date)s: %(days)d days left.",
                 days,
-            ) % {"date": _short(cert.valid_until), "days": days}
+            ) % {"date": short_date(cert.valid_until), "days": days}
         if self.state == VerificationState.EXPIRED:
             return _("The certificate is no longer valid: it expired on %(date)s.") % {
-                "date": _short(cert.expires_on)
+                "date": short_date(cert.expires_on)
             }
         if self.state == VerificationState.REVOKED:
             revocation = self.revocation
@@ -129,7 +124,7 @@ class Verification:
                 "The certificate was revoked on %(date)s by decision %(number)s, on the ground: "
                 "%(ground)s."
             ) % {
-                "date": _short(revocation.decided_on),
+                "date": short_date(revocation.decided_on),
                 "number": revocation.decision_number or "–",
                 "ground": revocation.get_ground_display(),
             }

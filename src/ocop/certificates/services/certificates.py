@@ -32,11 +32,11 @@ from ocop.certificates.dates import certificate_rules, expiry_date
 from ocop.certificates.enums import CERTIFICATE_TRANSITIONS, Authority, CertificateStatus
 from ocop.certificates.models import Certificate
 from ocop.certificates.queries.certificates import can_manage_certificates, current_certificate_of
-from ocop.certificates.services.people import day_text, producer_users, site_language
+from ocop.certificates.services.people import producer_users, site_language
 from ocop.certificates.signing import verification_code
 from ocop.core.codes import unique_code
 from ocop.core.services.activity import log_action, snapshot
-from ocop.core.text import nfc
+from ocop.core.text import nfc, short_date
 from ocop.evaluation.enums import DecisionStatus, Level
 from ocop.evaluation.models import Decision, DecisionItem
 from ocop.evaluation.services.notifications import notify
@@ -172,7 +172,7 @@ def _values(certificate: Certificate) -> dict[str, Any]:
         "number": certificate.number,
         "product": certificate.product_name,
         "stars": certificate.stars,
-        "expires": day_text(certificate.valid_until),
+        "expires": short_date(certificate.valid_until),
     }
 
 
@@ -432,7 +432,7 @@ def record_certificate(
                 "The product already holds certificate %(number)s of a decision of %(date)s: an "
                 "older certificate cannot replace it."
             )
-            % {"number": previous.number, "date": day_text(previous.decided_on)}
+            % {"number": previous.number, "date": short_date(previous.decided_on)}
         )
     producer = product.producer
     province = province_of(producer)
@@ -482,7 +482,7 @@ def record_certificate(
 
 def _status_message(certificate: Certificate, to: str, reason: str) -> tuple[str, bool]:
     """The producer's notice of a move, and whether it is also e-mailed."""
-    values = {**_values(certificate), "date": day_text(certificate.status_changed_on)}
+    values = {**_values(certificate), "date": short_date(certificate.status_changed_on)}
     if to == CertificateStatus.EXPIRED:
         message = (
             _(

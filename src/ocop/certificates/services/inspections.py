@@ -31,9 +31,9 @@ from ocop.certificates.enums import (
 )
 from ocop.certificates.models import Certificate, Inspection
 from ocop.certificates.queries.certificates import can_manage_certificates
-from ocop.certificates.services.people import day_text, producer_users, site_language
+from ocop.certificates.services.people import producer_users, site_language
 from ocop.core.services.activity import log_action, snapshot
-from ocop.core.text import nfc
+from ocop.core.text import nfc, short_date
 from ocop.evaluation.services.notifications import notify
 from ocop.evaluation.services.refusals import NotAllowed, WrongState
 
@@ -158,7 +158,7 @@ def plan_inspection(
             ) % {
                 "number": locked.number,
                 "product": locked.product_name,
-                "date": day_text(inspection.planned_on),
+                "date": short_date(inspection.planned_on),
             }
         _tell_producer(inspection, message)
     return inspection
@@ -243,7 +243,7 @@ def record_inspection(
             "code": result.code,
             "number": result.certificate.number,
             "product": result.certificate.product_name,
-            "date": day_text(result.carried_out_on),
+            "date": short_date(result.carried_out_on),
             "outcome": result.get_outcome_display(),
         }
     _tell_producer(result, message)
@@ -288,7 +288,7 @@ def cancel_inspection(*, actor: Any, inspection: Inspection, reason: str) -> Ins
                 "The inspection of certificate %(number)s planned for %(date)s is cancelled."
             ) % {
                 "number": result.certificate.number,
-                "date": day_text(result.planned_on),
+                "date": short_date(result.planned_on),
             }
         _tell_producer(result, message)
     return result

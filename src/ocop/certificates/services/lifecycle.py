@@ -44,12 +44,12 @@ from ocop.certificates.queries.certificates import (
 )
 from ocop.certificates.services.certificates import certificate_url, change_certificate_status
 from ocop.certificates.services.people import (
-    day_text,
     office_users,
     producer_users,
     site_language,
 )
 from ocop.core.services.activity import log_action
+from ocop.core.text import short_date
 from ocop.evaluation.enums import DossierKind, DossierStatus
 from ocop.evaluation.models import Dossier
 from ocop.evaluation.services.dossiers import create_dossier
@@ -117,11 +117,11 @@ def _message(certificate: Certificate, kind: str) -> str:
         "number": certificate.number,
         "product": certificate.product_name,
         "stars": certificate.stars,
-        "expires": day_text(certificate.expires_on),
+        "expires": short_date(certificate.expires_on),
     }
     window = window_of(certificate)
     if window is not None:
-        values.update(opens=day_text(window.opens_on), closes=day_text(window.closes_on))
+        values.update(opens=short_date(window.opens_on), closes=short_date(window.closes_on))
     if kind == NoticeKind.WINDOW_OPEN:
         return (
             _(
@@ -199,7 +199,7 @@ def _summary(report: SweepReport) -> None:
             "Certificate sweep of %(date)s: %(notices)s notice(s) to producers, %(expired)s "
             "certificate(s) expired."
         ) % {
-            "date": day_text(report.day),
+            "date": short_date(report.day),
             "notices": report.sent,
             "expired": report.expiries,
         }
@@ -258,7 +258,7 @@ def _require_in_force(certificate: Certificate, day: dt.date) -> None:
     if day >= certificate.expires_on:
         raise WrongState(
             _("Certificate %(number)s expired on %(date)s.")
-            % {"number": certificate.number, "date": day_text(certificate.expires_on)}
+            % {"number": certificate.number, "date": short_date(certificate.expires_on)}
         )
 
 
@@ -284,9 +284,9 @@ def start_reevaluation(
             )
             % {
                 "number": locked.number,
-                "opens": day_text(window.opens_on),
+                "opens": short_date(window.opens_on),
                 "days": (locked.expires_on - window.opens_on).days,
-                "expires": day_text(locked.expires_on),
+                "expires": short_date(locked.expires_on),
             }
         )
     dossier = create_dossier(

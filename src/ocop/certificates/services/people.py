@@ -13,7 +13,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import translation
-from django.utils.formats import date_format
 
 from ocop.accounts.enums import PRODUCER_ROLES, Role
 
@@ -23,11 +22,6 @@ def site_language() -> Iterator[None]:
     """Write notices (and the dates in them) in the site's language."""
     with translation.override(settings.LANGUAGE_CODE):
         yield
-
-
-def day_text(day: Any) -> str:
-    """A date as the notices print it: dd/mm/yyyy in Vietnamese."""
-    return date_format(day, "SHORT_DATE_FORMAT") if day else ""
 
 
 def _users() -> Any:

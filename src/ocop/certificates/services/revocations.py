@@ -37,12 +37,11 @@ from ocop.certificates.queries.revocations import can_decide_revocation
 from ocop.certificates.services.certificates import change_certificate_status
 from ocop.certificates.services.people import (
     approver_users,
-    day_text,
     office_users,
     site_language,
 )
 from ocop.core.services.activity import log_action, snapshot
-from ocop.core.text import nfc
+from ocop.core.text import nfc, short_date
 from ocop.evaluation.services.notifications import notify
 from ocop.evaluation.services.refusals import NotAllowed, WrongState
 
@@ -174,7 +173,7 @@ def propose_revocation(
             "number": locked.number,
             "product": locked.product_name,
             "ground": revocation.get_ground_display(),
-            "due": day_text(revocation.due_on),
+            "due": short_date(revocation.due_on),
         }
     actor_id = getattr(actor, "pk", None)
     people = [user for user in deciders_of(revocation) if user.pk != actor_id]
@@ -222,7 +221,7 @@ def change_revocation_status(
         with site_language():
             reason = _("Decision %(number)s of %(date)s: %(ground)s.") % {
                 "number": locked.decision_number,
-                "date": day_text(locked.decided_on),
+                "date": short_date(locked.decided_on),
                 "ground": locked.get_ground_display(),
             }
         change_certificate_status(

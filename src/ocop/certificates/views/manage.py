@@ -64,10 +64,10 @@ from ocop.certificates.queries.revocations import (
 )
 from ocop.certificates.services.inspections import plan_inspection
 from ocop.certificates.services.lifecycle import start_reevaluation, start_upgrade
-from ocop.certificates.services.people import day_text
 from ocop.certificates.services.revocations import propose_revocation
 from ocop.core.forms import add_service_errors
 from ocop.core.queries.activity import history_for
+from ocop.core.text import short_date
 from ocop.core.views.lists import list_state
 from ocop.evaluation.services.refusals import NotAllowed
 
@@ -141,7 +141,7 @@ def _violation_initial(certificate: Certificate, code: str) -> dict[str, Any]:
         "inspection": inspection.code,
         "concluded_on": inspection.carried_out_on,
         "basis": _("Inspection %(code)s of %(date)s")
-        % {"code": inspection.code, "date": day_text(inspection.carried_out_on)},
+        % {"code": inspection.code, "date": short_date(inspection.carried_out_on)},
     }
 
 
@@ -249,7 +249,7 @@ def _start(request: HttpRequest, code: str, *, upgrade: bool) -> HttpResponse:
                 "The re-evaluation window closed on %(closes)s: the dossier is late. The "
                 "certificate is kept until the result at most until %(kept)s (Điều 12)."
             )
-            % {"closes": day_text(window.closes_on), "kept": day_text(window.kept_until)},
+            % {"closes": short_date(window.closes_on), "kept": short_date(window.kept_until)},
         )
     return redirect("evaluation:dossier", code=dossier.code)
 
@@ -297,7 +297,7 @@ def propose(request: HttpRequest, code: str) -> HttpResponse:
             messages.success(
                 request,
                 _("Revocation %(code)s is proposed: to be decided by %(due)s.")
-                % {"code": revocation.code, "due": day_text(revocation.due_on)},
+                % {"code": revocation.code, "due": short_date(revocation.due_on)},
             )
             return redirect("certificates:revocation", code=revocation.code)
     elif not can_manage_certificates(access):
@@ -326,7 +326,7 @@ def plan(request: HttpRequest, code: str) -> HttpResponse:
             messages.success(
                 request,
                 _("Inspection %(code)s is planned for %(date)s.")
-                % {"code": inspection.code, "date": day_text(inspection.planned_on)},
+                % {"code": inspection.code, "date": short_date(inspection.planned_on)},
             )
             return redirect("certificates:inspection", code=inspection.code)
     elif not can_manage_certificates(access_for(request.user)):

@@ -24,6 +24,8 @@ from django.utils.translation import gettext as _
 
 from ocop.core.services.activity import log_action, snapshot
 from ocop.core.text import nfc
+from ocop.criteria.engine.scoring import band_for
+from ocop.criteria.queries.specs import policy_for
 from ocop.evaluation.enums import DossierStatus, SessionSource, SessionStatus
 from ocop.evaluation.models import Council, Round, Session, SessionDossier
 from ocop.evaluation.queries.prediction import json_points
@@ -33,14 +35,6 @@ from ocop.evaluation.services.sessions import change_session_status, create_sess
 
 MINUTES_MAX = 300
 CENT = Decimal("0.01")
-
-
-def band_stars(bands: Any, mean_total: Decimal) -> int:
-    """The stars of the band the mean falls in (the criteria set's [stars, lowest mean] pairs)."""
-    for stars, lowest in sorted(bands or [], key=lambda pair: -Decimal(str(pair[1]))):
-        if mean_total >= Decimal(str(lowest)):
-            return int(stars)
-    return 0
 
 
 @transaction.atomic
@@ -126,7 +120,7 @@ def record_archived_result(
     if errors:
         raise ValidationError(errors)
     assert mean is not None
-    band = band_stars(item.dossier.criteria_set.bands, mean)
+    band = band_for(policy_for(item.dossier.criteria_set), mean)
     if count > band:
         raise ValidationError(
             {

@@ -47,7 +47,6 @@ from django.db.models.lookups import EndsWith
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext_lazy
@@ -55,7 +54,7 @@ from django.utils.translation import gettext as _
 
 from ocop.certificates.enums import CertificateStatus, VerificationState
 from ocop.certificates.models import Certificate
-from ocop.core.text import fold
+from ocop.core.text import fold, short_date
 from ocop.geo.models import AdministrativeUnit
 from ocop.producers.enums import ProducerStatus
 from ocop.producers.models import Producer
@@ -825,10 +824,6 @@ def schema_org(trace: Trace) -> str:
     ):
         data["award"] = f"OCOP {certificate.stars}★"
     return json.dumps(data, ensure_ascii=False).translate(JSON_SCRIPT_ESCAPES)
-
-
-def short_date(day: dt.date | dt.datetime) -> str:
-    return date_format(day, "SHORT_DATE_FORMAT")
 
 
 # --- words for the page ---------------------------------------------------------------------------

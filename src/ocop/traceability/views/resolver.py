@@ -50,6 +50,7 @@ from django.views.decorators.csrf import csrf_exempt
 from ocop.certificates.enums import VerificationState
 from ocop.core.json import dumps
 from ocop.core.problems import PROBLEM_CONTENT_TYPE, problem
+from ocop.core.text import short_date
 from ocop.traceability.identifiers import IdentifierError, parse_path
 from ocop.traceability.queries.trace import (
     GTIN,
@@ -66,7 +67,6 @@ from ocop.traceability.queries.trace import (
     linkset,
     normalise_link_type,
     schema_org,
-    short_date,
     stars_svg,
     warning_text,
 )
