@@ -113,3 +113,10 @@ bench-trace: install
 
 bench-deps:
 	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
+
+# The catalogue's search page against a product page with 20,000 listed products (p95 ratio,
+# target <= 3), on SQLite or, with DATABASE_URL=postgres://…, a throw-away PostgreSQL database
+# (see bench/README.md).
+.PHONY: bench-catalog
+bench-catalog: install
+	$(BIN)/python bench/catalog_bench.py $(CATALOG_ARGS)

@@ -68,6 +68,8 @@ install(api)
 
 def _mount() -> None:
     from ocop.accounts.api import router as accounts_router
+    from ocop.catalog.api import router as catalog_router
+    from ocop.catalog.api_news import router as news_router
     from ocop.certificates import api_manage  # noqa: F401  (adds its endpoints to the router)
     from ocop.certificates.api import router as certificates_router
     from ocop.criteria.api import router as criteria_router
@@ -82,6 +84,8 @@ def _mount() -> None:
     from ocop.products.api import router as products_router
     from ocop.traceability.api import router as traceability_router
     from ocop.traceability.api_scans import router as scans_router
+    from ocop.trade.api import router as trade_router
+    from ocop.trade.api_points import router as points_router
 
     api.add_router("/auth", accounts_router)
     api.add_router("/geo", geo_router)
@@ -98,6 +102,10 @@ def _mount() -> None:
     api.add_router("/certificates", certificates_router)
     api.add_router("/traceability/scans", scans_router)
     api.add_router("/traceability", traceability_router)
+    api.add_router("/catalog", catalog_router)
+    api.add_router("/news", news_router)
+    api.add_router("/points-of-sale", points_router)
+    api.add_router("/trade", trade_router)
 
 
 _mount()

@@ -102,6 +102,8 @@ INSTALLED_APPS = [
     "ocop.evaluation",
     "ocop.certificates",
     "ocop.traceability",
+    "ocop.catalog",
+    "ocop.trade",
 ]
 
 MIDDLEWARE = [

@@ -3,12 +3,18 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
 from ocop.api import api
+from ocop.catalog.views.home import home as portal_home
 from ocop.certificates.urls_public import urlpatterns as public_certificate_urls
+from ocop.core import urls as core_urls
 from ocop.evaluation.urls import product_urlpatterns as self_assessment_urls
 from ocop.evaluation.urls import results_urlpatterns as public_results_urls
 
+# The home page is the programme's portal (catalog app: news, featured products, search), named
+# `core:home` as every template knows it: it joins core's own pages in the core namespace.
+core_urlpatterns = [path("", portal_home, name="home"), *core_urls.urlpatterns]
+
 urlpatterns = [
-    path("", include("ocop.core.urls")),
+    path("", include((core_urlpatterns, core_urls.app_name))),
     path("tai-khoan/", include("ocop.accounts.urls")),
     path("dia-ban/", include("ocop.geo.urls")),
     path("chu-the/", include("ocop.producers.urls")),
@@ -28,6 +34,12 @@ urlpatterns = [
     path("truy-xuat/quet/", include("ocop.traceability.urls_scans")),
     path("epcis/", include("ocop.traceability.urls_epcis")),
     path("", include("ocop.traceability.urls_resolver")),
+    # The portal (issue 7): the public catalogue and product/producer pages, news, points of
+    # sale, and the supply–demand board.
+    path("", include("ocop.catalog.urls")),
+    path("tin-tuc/", include("ocop.catalog.urls_news")),
+    path("diem-ban/", include("ocop.trade.urls_points")),
+    path("ket-noi/", include("ocop.trade.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("quan-tri/", admin.site.urls),

@@ -42,6 +42,13 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append((reverse("traceability:batches"), _("Traceability")))
     if access.is_council:  # the council's chair, members and secretary: their sessions
         items.append((reverse("evaluation:my_sessions"), _("Scoring")))
+    # The portal (issue 7): the public catalogue, the points of sale, the news; the
+    # supply–demand board for buyers, producers and officials.
+    items.append((reverse("catalog:list"), _("OCOP products")))
+    items.append((reverse("points:directory"), _("Points of sale")))
+    if officials or access.is_buyer or access.is_producer or access.is_commune_officer:
+        items.append((reverse("trade:home"), _("Supply and demand")))
+    items.append((reverse("news:list"), _("News")))
     items.append((reverse("criteria:sets"), _("Criteria")))  # public: the OCOP rules
     items.append((reverse("results:rounds"), _("Results")))  # public: the recognised products
     items.append((reverse("geo:units"), _("Administrative map")))

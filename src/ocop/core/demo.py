@@ -571,6 +571,26 @@ def _load_demo(*, seed: int, stdout: Any) -> dict[str, int]:
     )
     for label, link in demo_trace_links():
         say(f"  {label}: {link}")
+    # The portal (issue 7), last: its codes come after the ones the README links to.
+    from ocop.core.demo_catalog import load_catalog_demo
+    from ocop.core.demo_portal import load_portal_demo
+    from ocop.core.demo_trade import load_trade_demo
+
+    catalog = load_catalog_demo(users=users, organisations=organisations)
+    say(
+        "Catalogue: {catalog_certificates} certificates recorded, {catalog_listed} products "
+        "listed.".format(**catalog)
+    )
+    trade = load_trade_demo(users=users, organisations=organisations)
+    say(
+        "Supply and demand: {trade_buyers} buyers, {trade_demands} demands, {trade_offers} "
+        "offers, {trade_connections} connections.".format(**trade)
+    )
+    portal = load_portal_demo(users=users, organisations=organisations)
+    say(
+        "Portal: {points_of_sale} points of sale, {store_links} store links, {articles} "
+        "articles, {featured} featured products.".format(**portal)
+    )
     return {
         "producers": made_producers,
         "products": made_products,
@@ -579,6 +599,9 @@ def _load_demo(*, seed: int, stdout: Any) -> dict[str, int]:
         **evaluation,
         **history,
         **trace,
+        **catalog,
+        **trade,
+        **portal,
     }
 
 

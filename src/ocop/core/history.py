@@ -95,6 +95,11 @@ VERBS: dict[str, Any] = {
     "activate_stamps": pgettext_lazy("history", "stamps activated"),
     "void_stamps": pgettext_lazy("history", "stamps voided"),
     "record_step": pgettext_lazy("history", "step recorded"),
+    # The portal (issue 7): points of sale, store links, news, featured products.
+    "add_product": pgettext_lazy("history", "product added"),
+    "remove_product": pgettext_lazy("history", "product removed"),
+    "move": pgettext_lazy("history", "moved"),
+    "redraft": pgettext_lazy("history", "returned to draft"),
 }
 YES, NO, EMPTY = _("yes"), _("no"), "–"
 
@@ -116,9 +121,27 @@ def _field(model: type[models.Model] | None, name: str) -> models.Field | None:
     return field if isinstance(field, models.Field) else None
 
 
+def _related_names(field: models.ManyToManyField, keys: list[Any]) -> list[str]:
+    """The names of the related rows a many-to-many change names by their public key or code
+    (the services log keys, never database ids)."""
+    related = field.related_model
+    for attribute in ("key", "code"):
+        if any(f.name == attribute for f in related._meta.get_fields()):
+            found = {
+                str(getattr(row, attribute)): str(row)
+                for row in related._default_manager.filter(**{f"{attribute}__in": keys})
+            }
+            return [found.get(str(key), str(key)) for key in keys]
+    return [str(key) for key in keys]
+
+
 def _value(field: models.Field | None, value: Any) -> Any:
-    if value is None or value == "":
+    if value is None or value == "" or value == []:
         return EMPTY
+    if isinstance(value, list | tuple):
+        if isinstance(field, models.ManyToManyField):
+            return ", ".join(_related_names(field, list(value)))
+        return ", ".join(str(_value(None, item)) for item in value)
     if isinstance(value, bool):
         return YES if value else NO
     if field is not None and field.choices:

@@ -67,6 +67,19 @@ def test_the_demo_loads_twice_and_the_second_time_adds_nothing(demo):
         "trace_steps": 26,
         "trace_shipments": 5,
         "trace_stamps": 210,
+        "catalog_certificates": 8,
+        "catalog_gtins": 3,
+        "catalog_stories": 7,
+        "catalog_listed": 11,
+        "trade_buyers": 3,
+        "trade_offers": 4,
+        "trade_demands": 6,
+        "trade_connections": 5,
+        "points_of_sale": 8,
+        "point_products": 49,
+        "store_links": 5,
+        "articles": 6,
+        "featured": 4,
     }
     assert second == {
         "producers": 0,
@@ -86,6 +99,19 @@ def test_the_demo_loads_twice_and_the_second_time_adds_nothing(demo):
         "trace_steps": 0,
         "trace_shipments": 0,
         "trace_stamps": 0,
+        "catalog_certificates": 0,
+        "catalog_gtins": 0,
+        "catalog_stories": 0,
+        "catalog_listed": 11,
+        "trade_buyers": 0,
+        "trade_offers": 0,
+        "trade_demands": 0,
+        "trade_connections": 0,
+        "points_of_sale": 0,
+        "point_products": 0,
+        "store_links": 0,
+        "articles": 0,
+        "featured": 0,
     }
     assert Product.objects.count() == PRODUCTS
     assert SelfAssessment.objects.count() == len(SELF_ASSESSMENTS)
@@ -214,6 +240,8 @@ def test_loading_again_creates_no_evaluation_row(demo):
                 "products",
                 "certificates",
                 "traceability",
+                "catalog",
+                "trade",
             )
             for model in apps.get_app_config(app).get_models()
         }

@@ -61,3 +61,25 @@ def test_the_history_list_takes_one_query_however_long(cast, django_assert_num_q
     with django_assert_num_queries(1):
         rows = history_rows(history_for(cast.prod1))
     assert len(rows) == 5
+
+
+def test_lists_read_as_names_and_many_to_many_keys_as_the_rows_names(cast):
+    from tests.factories.trade import DemandFactory
+
+    demand = DemandFactory()
+    with transaction.atomic():
+        log_action(
+            cast.office,
+            "trade.demand.update",
+            demand,
+            old={"delivery_units": [], "certifications": []},
+            new={
+                "delivery_units": [cast.commune_a.key, "no-such-key"],
+                "certifications": ["vietgap", "haccp"],
+            },
+        )
+    with translation.override("en"):
+        (row,) = history_rows(history_for(demand))
+        changes = {str(label): (str(old), str(new)) for label, old, new in row.changes}
+    assert changes["Certifications required"] == ("–", "vietgap, haccp")
+    assert changes["Delivery area"] == ("–", f"{cast.commune_a}, no-such-key")

@@ -34,12 +34,38 @@ def test_dashboard_requires_sign_in(db):
     assert response["Location"] == f"{reverse('accounts:login')}?next={reverse('core:dashboard')}"
 
 
+# The officials' "Supply and demand" block (ocop.trade.queries.statistics.trade_figures), empty.
+NO_TRADE = {
+    "connections": {
+        "new": 0,
+        "contacted": 0,
+        "sample_sent": 0,
+        "deal": 0,
+        "closed_no_deal": 0,
+    },
+    "connections_total": 0,
+    "deals": 0,
+    "demands_open": 0,
+    "offers_open": 0,
+    "buyers_pending": 0,
+}
+
+
 @pytest.mark.parametrize(
     ("name", "figures"),
     [
-        ("office", {"producers_total": 2, "producers_pending": 0, "products_total": 2}),
-        ("commune", {"producers_total": 1, "producers_pending": 0, "products_total": 1}),
-        ("commune2", {"producers_total": 1, "producers_pending": 0, "products_total": 1}),
+        (
+            "office",
+            {"producers_total": 2, "producers_pending": 0, "products_total": 2, "trade": NO_TRADE},
+        ),
+        (
+            "commune",
+            {"producers_total": 1, "producers_pending": 0, "products_total": 1, "trade": NO_TRADE},
+        ),
+        (
+            "commune2",
+            {"producers_total": 1, "producers_pending": 0, "products_total": 1, "trade": NO_TRADE},
+        ),
         ("producer1", {"producers_total": 1, "producers_pending": 0, "products_total": 1}),
         ("buyer", {"producers_total": 0, "producers_pending": 0, "products_total": 0}),
         ("outsider", {"producers_total": 0, "producers_pending": 0, "products_total": 0}),
@@ -107,8 +133,12 @@ RESULTS, SCORING, DOSSIERS, ROUNDS, COUNCILS, DECISIONS = _vi(
 )
 (CERTIFICATES,) = _vi("Certificates")
 (TRACEABILITY,) = _vi("Traceability")  # the producers' batches and stamps (issue 6)
+# The portal (issue 7): the catalogue, the points of sale and the news for everyone; the
+# supply–demand board for buyers, producers and officials.
+CATALOGUE, POINTS, TRADE, NEWS = _vi("OCOP products", "Points of sale", "Supply and demand", "News")
 REGISTRY = [DASHBOARD, "Chủ thể", "Sản phẩm"]
-PUBLIC = [CRITERIA, RESULTS, MAP]
+PUBLIC = [CATALOGUE, POINTS, NEWS, CRITERIA, RESULTS, MAP]
+WITH_BOARD = [CATALOGUE, POINTS, TRADE, NEWS, CRITERIA, RESULTS, MAP]
 OFFICE_MENU = [
     *REGISTRY,
     DOSSIERS,
@@ -117,7 +147,7 @@ OFFICE_MENU = [
     DECISIONS,
     CERTIFICATES,
     TRACEABILITY,
-    *PUBLIC,
+    *WITH_BOARD,
 ]
 PRODUCER_MENU = [
     DASHBOARD,
@@ -126,7 +156,7 @@ PRODUCER_MENU = [
     DOSSIERS,
     CERTIFICATES,
     TRACEABILITY,
-    *PUBLIC,
+    *WITH_BOARD,
 ]
 
 
@@ -135,9 +165,9 @@ PRODUCER_MENU = [
     [
         (None, PUBLIC),
         ("outsider", [DASHBOARD, *PUBLIC]),
-        ("buyer", [DASHBOARD, *PUBLIC]),
+        ("buyer", [DASHBOARD, *WITH_BOARD]),
         ("office", OFFICE_MENU),
-        ("commune", [*REGISTRY, DOSSIERS, CERTIFICATES, TRACEABILITY, *PUBLIC]),
+        ("commune", [*REGISTRY, DOSSIERS, CERTIFICATES, TRACEABILITY, *WITH_BOARD]),
         ("chair", [*REGISTRY, SCORING, *PUBLIC]),
         ("approver", [*REGISTRY, DECISIONS, CERTIFICATES, *PUBLIC]),
         ("producer1", PRODUCER_MENU),
@@ -193,6 +223,10 @@ def test_menu_in_english_after_the_switch(cast, client_for):
         "Decisions",
         "Certificates",
         "Traceability",
+        "OCOP products",
+        "Points of sale",
+        "Supply and demand",
+        "News",
         "Criteria",
         "Results",
         "Administrative map",
@@ -201,7 +235,7 @@ def test_menu_in_english_after_the_switch(cast, client_for):
 
 def test_menu_marks_the_current_page(cast, client_for):
     response = client_for(cast.office).get(reverse("core:dashboard"))
-    assert [item["active"] for item in response.context["nav_menu"]] == [True] + [False] * 11
+    assert [item["active"] for item in response.context["nav_menu"]] == [True] + [False] * 15
     assert 'aria-current="page"' in response.content.decode()
 
 

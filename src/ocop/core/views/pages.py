@@ -11,11 +11,6 @@ from ocop.accounts.rules import access_for
 from ocop.core.queries.dashboard import dashboard_figures
 
 
-@require_GET
-def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html")
-
-
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
