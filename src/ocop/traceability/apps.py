@@ -6,3 +6,8 @@ class TraceabilityConfig(AppConfig):
     name = "ocop.traceability"
     label = "traceability"
     verbose_name = _("Traceability")
+
+    def ready(self) -> None:
+        # The trace pages' kept copies listen to the apps below (products, producers,
+        # certificates, geo) and to this app's models (services/trace_cache.py).
+        from ocop.traceability import signals  # noqa: F401

@@ -63,6 +63,7 @@ from ocop.traceability.services.event_hash import (
     event_hash,
     parse_timestamp,
 )
+from ocop.traceability.services.trace_cache import forget_traces
 
 SCHEMA_FILE = DATA / "EPCIS-JSON-Schema.json"
 STANDARD_CONTEXT = "https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"
@@ -741,6 +742,8 @@ def _store(job: CaptureJob, prepared: _Prepared, actor: Any) -> None:
             for row in rows
         ]
         Event.objects.bulk_create(events, batch_size=BATCH_SIZE)
+        # bulk_create sends no signals: the pages of the batches' products show the new steps.
+        forget_traces(batch_ids={row.batch.pk for row in rows if row.batch is not None})
         EventEPC.objects.bulk_create(
             [
                 EventEPC(event=event, epc=epc, role=role)

@@ -32,6 +32,7 @@ import datetime as dt
 import logging
 import threading
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -58,15 +59,26 @@ LOCK_SECONDS = 300
 ROW_SECONDS = 2 * 3600
 TIMEOUT_SECONDS = 0.5
 
-# KEYS: count, first, queue, sequence. ARGV: the stored count ("" for a batch's scan), the
-# stored first time ("" when none), now, "stamp|batch|product|time", the stamp's own warning,
-# the count above which `too_many` applies. Returns {count, first, record number, warning}.
+# KEYS: count, first, queue, sequence, then the generations of a kept trace to check (see
+# trace_cache). ARGV: the stored count ("" for a batch's scan, "?" for a stamp whose stored count
+# is not known: a trace kept by the process), the stored first time ("" when none), now,
+# "stamp|batch|product|time", the stamp's own warning, the count above which `too_many`
+# applies, then the generations expected. Returns {count, first, record number, warning}, or
+# {"stale"} (a generation moved) or {"seed"} (the stamp's counter needs its stored count),
+# recording nothing then.
 RECORD = """
+for i = 5, #KEYS do
+  if redis.call('GET', KEYS[i]) ~= ARGV[i + 2] then return {'stale'} end
+end
 local n = 0
 local first = ''
 local warning = ARGV[5]
 if ARGV[1] ~= '' then
-  redis.call('SET', KEYS[1], ARGV[1], 'NX')
+  if ARGV[1] == '?' then
+    if redis.call('EXISTS', KEYS[1]) == 0 then return {'seed'} end
+  else
+    redis.call('SET', KEYS[1], ARGV[1], 'NX')
+  end
   n = redis.call('INCR', KEYS[1])
   if ARGV[2] ~= '' then redis.call('SET', KEYS[2], ARGV[2], 'NX') end
   redis.call('SET', KEYS[2], ARGV[3], 'NX')
@@ -157,28 +169,45 @@ def buffer_scan(
     product_id: int,
     at: dt.datetime,
     own_warning: str,
-) -> Buffered:
-    """Count and queue one scan in one round trip. Raises redis.RedisError when Redis fails."""
+    expected: Sequence[tuple[str, str]] = (),
+) -> Buffered | None:
+    """Count and queue one scan in one round trip. Raises redis.RedisError when Redis fails.
+
+    `expected`: the generations (key, token) a trace kept by the process was read under
+    (`trace_cache`); the stamp's stored counters are then not trusted. None, and nothing
+    recorded, when one of them moved or when the stamp's counter has to be started from its
+    stored count: the caller reads the trace from the database and calls again without."""
     stamp_id = stamp.pk if stamp is not None else None
     keys = [
         count_key(stamp_id or 0),
         first_key(stamp_id or 0),
         QUEUE,
         SEQUENCE,
+        *(key for key, _token in expected),
     ]
     fields = "|".join(
         ["" if value is None else str(value) for value in (stamp_id, batch_id, product_id)]
         + [_time(at)]
     )
+    if stamp is None:
+        seed, first_seed = "", ""
+    elif expected:
+        seed, first_seed = "?", ""
+    else:
+        seed, first_seed = str(stamp.scan_count), _time(stamp.first_scanned_at)
     args = [
-        str(stamp.scan_count) if stamp is not None else "",
-        _time(stamp.first_scanned_at) if stamp is not None else "",
+        seed,
+        first_seed,
         _time(at),
         fields,
         own_warning,
         str(settings.OCOP_SCAN_WARN_COUNT),
+        *(token for _key, token in expected),
     ]
-    count, first, record_id, warning = _record_script()(keys=keys, args=args)
+    answer = _record_script()(keys=keys, args=args)
+    if len(answer) == 1:  # "stale" or "seed"
+        return None
+    count, first, record_id, warning = answer
     return Buffered(
         record_id=int(record_id),
         count=int(count),

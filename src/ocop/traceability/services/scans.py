@@ -45,9 +45,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ocop.traceability.enums import ScanWarning, StampStatus
+from ocop.traceability.identifiers import DigitalLink
 from ocop.traceability.models import Scan, Stamp
-from ocop.traceability.queries.trace import planned_cursor
-from ocop.traceability.services import scan_buffer
+from ocop.traceability.queries.trace import Trace, find_trace, planned_cursor
+from ocop.traceability.services import scan_buffer, trace_cache
 
 logger = logging.getLogger(__name__)
 
@@ -202,12 +203,19 @@ def record_scan(
         )
         if buffered is not None:
             return buffered
+    return _store_scan(product=product, batch=batch, stamp=stamp, flagged_far=flagged_far, at=now)
+
+
+def _store_scan(
+    *, product: Any, batch: Any, stamp: Stamp | None, flagged_far: bool, at: dt.datetime
+) -> ScanOutcome:
+    """The scan written to the database (see `_write_scan`)."""
     if stamp is None:
         scan_id = _write_scan(
             stamp_id=None,
             batch_id=batch.pk if batch is not None else None,
             product_id=product.pk,
-            at=now,
+            at=at,
             warning="",
         )
         return ScanOutcome(scan_id=scan_id, count=0, first_at=None, warnings=())
@@ -218,19 +226,30 @@ def record_scan(
         stamp_id=stamp.pk,
         batch_id=stamp.batch_id,
         product_id=product.pk,
-        at=now,
+        at=at,
         warning=most_serious(own),
     )
     return ScanOutcome(
-        scan_id=scan_id, count=count, first_at=stamp.first_scanned_at or now, warnings=warnings
+        scan_id=scan_id, count=count, first_at=stamp.first_scanned_at or at, warnings=warnings
     )
 
 
+class Stale(Exception):
+    """The trace the process kept is out of date (or cannot start the stamp's counter)."""
+
+
 def _buffer(
-    *, product: Any, batch: Any, stamp: Stamp | None, flagged_far: bool, at: dt.datetime
+    *,
+    product: Any,
+    batch: Any,
+    stamp: Stamp | None,
+    flagged_far: bool,
+    at: dt.datetime,
+    expected: tuple[tuple[str, str], ...] = (),
 ) -> ScanOutcome | None:
     """The scan counted and queued in Redis; None (after a warning in the log) when Redis
-    fails: the caller then writes it to the database."""
+    fails: the caller then writes it to the database. With `expected` (the generations of a
+    trace the process kept) it raises Stale, recording nothing, when they moved."""
     own = ""
     if stamp is not None:
         # The stamp's status warnings; `too_many` is decided in Redis, with its count.
@@ -242,10 +261,13 @@ def _buffer(
             product_id=product.pk,
             at=at,
             own_warning=own,
+            expected=expected,
         )
     except redis.RedisError as exc:
         logger.warning("scan buffer: Redis unavailable (%s); scan written to the database", exc)
         return None
+    if buffered is None:
+        raise Stale
     if stamp is None:
         return ScanOutcome(
             scan_id=None, count=0, first_at=None, warnings=(), record_id=buffered.record_id
@@ -256,6 +278,54 @@ def _buffer(
         first_at=buffered.first_at or at,
         warnings=stamp_warnings(stamp, count=buffered.count, flagged_far=flagged_far),
         record_id=buffered.record_id,
+    )
+
+
+def record_visit(*, link: DigitalLink, at: dt.datetime | None = None) -> tuple[Trace, ScanOutcome]:
+    """A person's visit of the page of a stamp's or a batch's Digital Link: the trace it shows
+    and the scan recorded (TraceNotFound when nothing is known under the link).
+
+    With REDIS_URL, the trace the process kept for this link (`trace_cache`) is used when the
+    generations it was read under have not moved: that check and the scan are one Redis round
+    trip, and the visit reads nothing from the database. Otherwise (no copy, a change since,
+    the stamp's counter not yet in Redis) the trace is read from the database (and kept from
+    the link's second visit in the process on), and the scan recorded as by `record_scan`."""
+    now = at or timezone.now()
+    if not trace_cache.enabled():
+        trace = find_trace(link)
+        return trace, _record(trace, now)
+    cached = trace_cache.cached_trace(link)
+    if cached is not None:
+        trace, tag = cached
+        try:
+            outcome = _buffer(
+                product=trace.product,
+                batch=trace.batch,
+                stamp=trace.stamp,
+                flagged_far=trace.flagged_far,
+                at=now,
+                expected=tag,
+            )
+        except Stale:  # changed since (or the stamp's counter is not in Redis yet)
+            outcome = None
+        if outcome is not None:
+            return trace, outcome
+        # Stale, or Redis failed (`_buffer` returned None): read it all again.
+        trace_cache.drop_trace(link)
+    trace, answered = trace_cache.load_trace(link)
+    if not answered:  # Redis failed: the scan goes to the database at once
+        return trace, _record(trace, now, buffered=False)
+    return trace, _record(trace, now)
+
+
+def _record(trace: Trace, at: dt.datetime, *, buffered: bool = True) -> ScanOutcome:
+    scan = record_scan if buffered else _store_scan
+    return scan(
+        product=trace.product,
+        batch=trace.batch,
+        stamp=trace.stamp,
+        flagged_far=trace.flagged_far,
+        at=at,
     )
 
 

@@ -41,6 +41,7 @@ from ocop.traceability.services.batches import (
     ensure_gtin,
     require_keeper,
 )
+from ocop.traceability.services.trace_cache import forget_traces
 
 SERIAL_LENGTH = 10  # 25**10 ≈ 10**14 serials per GTIN: a forger cannot guess a live one
 SHORT_CODE_LENGTH = 8  # printed under the QR code; typed by people who cannot scan
@@ -270,6 +271,7 @@ def change_stamp_status(
     changes["activated_at" if to == StampStatus.ACTIVE else "voided_at"] = now
     for part in _chunks(ids):
         Stamp.objects.filter(pk__in=part).update(**changes)
+    forget_traces(batch_ids=[batch.pk])  # update() sends no signals
     ends = dict(Stamp.objects.filter(pk__in=[ids[0], ids[-1]]).values_list("pk", "short_code"))
     data: dict[str, Any] = {"count": len(ids), "first": ends[ids[0]], "last": ends[ids[-1]]}
     if reason:

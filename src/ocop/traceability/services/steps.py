@@ -58,6 +58,7 @@ from ocop.traceability.services.batches import (
     require_editable,
     require_keeper,
 )
+from ocop.traceability.services.trace_cache import forget_traces
 
 EPCIS_CONTEXT = "https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"
 VOCAB_PREFIX = "ocop"
@@ -365,6 +366,7 @@ def record_step(
     stray = [event.pk for event in events if event.batch_id != batch.pk]
     if stray:
         Event.objects.filter(pk__in=stray).update(batch=batch, producer=batch.producer)
+        forget_traces(batch_ids=[batch.pk, *(event.batch_id for event in events)])
         for event in events:
             event.batch = batch
             event.producer = batch.producer

@@ -75,6 +75,7 @@ from ocop.traceability.services.scans import (
     ScanOutcome,
     is_scan_token,
     record_scan,
+    record_visit,
     stamp_warnings,
 )
 
@@ -321,6 +322,11 @@ def resolve(request: HttpRequest, rest: str = "") -> HttpResponse:
         return bad_identifier(request, exc)
     link_type = request.GET.get("linkType", "").strip()
     try:
+        if _is_scan(request, link, link_type):
+            # A person's visit: the trace and its scan (with REDIS_URL, from the process's
+            # copy of the trace and one Redis round trip when nothing changed).
+            trace, outcome = record_visit(link=link)
+            return trace_page(request, trace, scanned=outcome)
         trace = find_trace(link)
     except TraceNotFound as exc:
         return unknown(request, exc)
@@ -331,7 +337,22 @@ def resolve(request: HttpRequest, rest: str = "") -> HttpResponse:
     return trace_page(request, trace)
 
 
-def trace_page(request: HttpRequest, trace: Trace) -> HttpResponse:
+def _is_scan(request: HttpRequest, link: Any, link_type: str) -> bool:
+    """The page of a stamp or a batch asked by a person (not back from sharing the place): a
+    visit that records a scan."""
+    return (
+        not link_type
+        and (link.serial is not None or link.lot is not None)
+        and request.method == "GET"
+        and not request.GET.get("scan")
+        and is_person(request)
+        and not wants_linkset(request)
+    )
+
+
+def trace_page(
+    request: HttpRequest, trace: Trace, *, scanned: ScanOutcome | None = None
+) -> HttpResponse:
     """The page a consumer's phone opens: product, producer, OCOP stars and certificate, batch,
     journey, the scan block and its warnings.
 
@@ -341,11 +362,13 @@ def trace_page(request: HttpRequest, trace: Trace) -> HttpResponse:
     certificate, and the counts and last changes of the batch's events and the producer's
     places), the language and the day: any change shows on the next visit. A visit costs the
     stamp's query and the scan (insert and counters: one statement on PostgreSQL, two
-    elsewhere; with REDIS_URL none: one Redis round trip); the journey's query (one more) only when the parts are made."""
+    elsewhere); the journey's query (one more) only when the parts are made. With REDIS_URL a
+    person's visit (`scanned`, from `record_visit`) costs one Redis round trip and, when the
+    process kept the trace and nothing changed since, no query at all."""
     today = timezone.localdate()
-    outcome = None
+    outcome = scanned
     shared = False
-    if trace.level != GTIN:
+    if outcome is None and trace.level != GTIN:
         token = request.GET.get("scan", "")
         if token and is_scan_token(token):
             # Back from "share my approximate area": this visit was counted already.
