@@ -38,13 +38,14 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
+
+from epcis_common import throwaway_database  # noqa: E402  (bench/ is the script's folder)
 
 TARGET = 3.0
 PRODUCERS_PER_COMMUNE = 67
@@ -228,37 +229,9 @@ FILTERED = [
 ]
 
 
-def throwaway_database() -> str:
-    """Point Django at an empty database (before django.setup()); its engine's name."""
-    url = os.environ.get("DATABASE_URL", "")
-    if url.startswith(("postgres://", "postgresql://")):
-        import psycopg
-
-        base, _sep, _name = url.rpartition("/")
-        name = f"ocop_bench_catalog_{uuid.uuid4().hex[:10]}"
-        with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-
-        def drop() -> None:
-            from django.db import connections
-
-            connections.close_all()
-            with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-        atexit.register(drop)
-        os.environ["DATABASE_URL"] = f"{base}/{name}"
-        return "postgresql"
-    folder = tempfile.mkdtemp(prefix="ocop-bench-catalog-")
-    atexit.register(shutil.rmtree, folder, ignore_errors=True)
-    os.environ.pop("DATABASE_URL", None)
-    os.environ["OCOP_SQLITE_PATH"] = f"{folder}/bench.sqlite3"
-    return "sqlite"
-
-
 def setup() -> str:
     """A migrated throw-away database and Django as in production (DEBUG off); the engine."""
-    engine = throwaway_database()
+    engine = throwaway_database("catalog")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ocop.settings")
     os.environ["DJANGO_DEBUG"] = "False"
     os.environ.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))

@@ -1,4 +1,4 @@
-"""What the EPCIS benchmarks share: a throw-away database (a temporary SQLite file, or, when
+"""What the benchmarks share (the EPCIS ones, and the catalogue's throw-away database): a throw-away database (a temporary SQLite file, or, when
 DATABASE_URL names a PostgreSQL server, a new database on it that is dropped at the end), the
 schema migrated, and a platform batch (product with a GTIN, producer) for events to name."""
 
@@ -18,14 +18,15 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 
-def throwaway_database() -> str:
-    """Point Django at an empty database (before django.setup()); its engine's name."""
+def throwaway_database(label: str = "") -> str:
+    """Point Django at an empty database (before django.setup()); its engine's name. `label`
+    names the benchmark in the database's (or folder's) name."""
     url = os.environ.get("DATABASE_URL", "")
     if url.startswith(("postgres://", "postgresql://")):
         import psycopg
 
         base, _sep, _name = url.rpartition("/")
-        name = f"ocop_bench_{uuid.uuid4().hex[:10]}"
+        name = f"ocop_bench_{label + '_' if label else ''}{uuid.uuid4().hex[:10]}"
         with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
             conn.execute(f'CREATE DATABASE "{name}"')
 
@@ -39,7 +40,7 @@ def throwaway_database() -> str:
         atexit.register(drop)
         os.environ["DATABASE_URL"] = f"{base}/{name}"
         return "postgresql"
-    folder = tempfile.mkdtemp(prefix="ocop-bench-")
+    folder = tempfile.mkdtemp(prefix=f"ocop-bench-{label + '-' if label else ''}")
     atexit.register(shutil.rmtree, folder, ignore_errors=True)
     os.environ.pop("DATABASE_URL", None)
     os.environ["OCOP_SQLITE_PATH"] = f"{folder}/bench.sqlite3"

@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ocop.accounts.rules import access_for
-from ocop.core.services.activity import log_action, snapshot
+from ocop.core.services.activity import log_action
 from ocop.evaluation.services.refusals import NotAllowed, WrongState
 from ocop.trade.enums import DEMAND_TRANSITIONS, BuyerStatus, DemandStatus
 from ocop.trade.models import Buyer, Demand
@@ -33,6 +33,7 @@ from ocop.trade.queries.board import product_groups
 from ocop.trade.queries.buyers import buyer_of
 from ocop.trade.rules import buyer_organisations
 from ocop.trade.services.matching import notify_matching_producers
+from ocop.trade.services.posts import post_snapshot, save_post_changes
 from ocop.trade.validators import (
     clean_amount,
     clean_certifications,
@@ -162,11 +163,9 @@ def clean_demand_data(data: Mapping[str, Any], *, demand: Demand | None = None) 
 
 
 def _audit(demand: Demand) -> dict[str, Any]:
-    values = snapshot(
+    return post_snapshot(
         demand, [name for name in DEMAND_FIELDS if name != "delivery_units"] + ["status"]
     )
-    values["delivery_units"] = sorted(unit.key for unit in demand.delivery_units.all())
-    return values
 
 
 def _posting_buyer(actor: Any) -> Buyer:
@@ -217,16 +216,9 @@ def update_demand(*, actor: Any, demand: Demand, data: Mapping[str, Any]) -> Dem
     if locked.status == DemandStatus.CANCELLED:
         raise WrongState(_("A cancelled demand cannot be changed."))
     values = clean_demand_data(data, demand=locked)
-    old = _audit(locked)
-    units = values.pop("delivery_units", None)
-    for name, value in values.items():
-        setattr(locked, name, value)
-    locked.save()
-    if units is not None:
-        locked.delivery_units.set(units)
-    new = _audit(locked)
-    if old != new:
-        log_action(actor, "trade.demand.update", locked, old=old, new=new)
+    save_post_changes(
+        actor=actor, post=locked, values=values, action="trade.demand.update", audit=_audit
+    )
     return locked
 
 

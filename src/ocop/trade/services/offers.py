@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ocop.accounts.rules import access_for
-from ocop.core.services.activity import log_action, snapshot
+from ocop.core.services.activity import log_action
 from ocop.evaluation.services.refusals import NotAllowed, WrongState
 from ocop.producers.enums import ProducerStatus
 from ocop.products.enums import ProductStatus
@@ -26,6 +26,7 @@ from ocop.products.models import Product
 from ocop.trade.enums import OFFER_TRANSITIONS, OfferStatus
 from ocop.trade.models import Offer
 from ocop.trade.rules import producer_organisations
+from ocop.trade.services.posts import post_snapshot, save_post_changes
 from ocop.trade.validators import (
     PRICE_MAX,
     clean_amount,
@@ -125,12 +126,9 @@ def clean_offer_data(data: Mapping[str, Any], *, offer: Offer | None = None) -> 
 
 
 def _audit(offer: Offer) -> dict[str, Any]:
-    values = snapshot(
-        offer,
-        ["product", *[name for name in OFFER_FIELDS if name != "delivery_units"], "status"],
+    return post_snapshot(
+        offer, ["product", *[name for name in OFFER_FIELDS if name != "delivery_units"], "status"]
     )
-    values["delivery_units"] = sorted(unit.key for unit in offer.delivery_units.all())
-    return values
 
 
 def _product(actor: Any, value: Any) -> Product:
@@ -208,16 +206,9 @@ def update_offer(*, actor: Any, offer: Offer, data: Mapping[str, Any]) -> Offer:
     _require_owner(actor, offer)
     locked = Offer.objects.select_for_update().get(pk=offer.pk)
     values = clean_offer_data(data, offer=locked)
-    old = _audit(locked)
-    units = values.pop("delivery_units", None)
-    for name, value in values.items():
-        setattr(locked, name, value)
-    locked.save()
-    if units is not None:
-        locked.delivery_units.set(units)
-    new = _audit(locked)
-    if old != new:
-        log_action(actor, "trade.offer.update", locked, old=old, new=new)
+    save_post_changes(
+        actor=actor, post=locked, values=values, action="trade.offer.update", audit=_audit
+    )
     return locked
 
 
