@@ -216,9 +216,9 @@ def update_demand(*, actor: Any, demand: Demand, data: Mapping[str, Any]) -> Dem
     if locked.status == DemandStatus.CANCELLED:
         raise WrongState(_("A cancelled demand cannot be changed."))
     values = clean_demand_data(data, demand=locked)
-    save_post_changes(
-        actor=actor, post=locked, values=values, action="trade.demand.update", audit=_audit
-    )
+    old, new = save_post_changes(post=locked, values=values, audit=_audit)
+    if old != new:
+        log_action(actor, "trade.demand.update", locked, old=old, new=new)
     return locked
 
 

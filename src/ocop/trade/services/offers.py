@@ -206,9 +206,9 @@ def update_offer(*, actor: Any, offer: Offer, data: Mapping[str, Any]) -> Offer:
     _require_owner(actor, offer)
     locked = Offer.objects.select_for_update().get(pk=offer.pk)
     values = clean_offer_data(data, offer=locked)
-    save_post_changes(
-        actor=actor, post=locked, values=values, action="trade.offer.update", audit=_audit
-    )
+    old, new = save_post_changes(post=locked, values=values, audit=_audit)
+    if old != new:
+        log_action(actor, "trade.offer.update", locked, old=old, new=new)
     return locked
 
 

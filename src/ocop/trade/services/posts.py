@@ -1,5 +1,5 @@
 """What demands and offers (the board's posts) share: their audit snapshot, whose delivery area
-is a list of unit keys, and the partial update that logs only a real change."""
+is a list of unit keys, and the partial update (logged by the caller only when something changed)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db import models
 
-from ocop.core.services.activity import log_action, snapshot
+from ocop.core.services.activity import snapshot
 
 
 def post_snapshot(post: Any, fields: list[str]) -> dict[str, Any]:
@@ -20,15 +20,13 @@ def post_snapshot(post: Any, fields: list[str]) -> dict[str, Any]:
 
 def save_post_changes(
     *,
-    actor: Any,
     post: models.Model,
     values: Mapping[str, Any],
-    action: str,
     audit: Callable[[Any], dict[str, Any]],
-) -> None:
+) -> tuple[dict[str, Any], dict[str, Any]]:
     """Set the cleaned `values` (a partial update is fine; `delivery_units` replaces the area
-    when given) on the locked post, save it, and log `action` if anything changed. Runs inside
-    the caller's transaction."""
+    when given) on the locked post and save it, inside the caller's transaction; the audit
+    values before and after, for the caller to log when they differ."""
     changes = dict(values)
     units = changes.pop("delivery_units", None)
     old = audit(post)
@@ -37,6 +35,4 @@ def save_post_changes(
     post.save()
     if units is not None:
         post.delivery_units.set(units)  # type: ignore[attr-defined]
-    new = audit(post)
-    if old != new:
-        log_action(actor, action, post, old=old, new=new)
+    return old, audit(post)
