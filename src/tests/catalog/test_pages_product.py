@@ -304,3 +304,32 @@ def test_the_query_count_does_not_grow(cast):
         listed_product(producer=cast.prod2, photo=True)
     assert _queries(many.product) == few
     assert few <= 8
+
+
+# --- from the product page to the supply–demand board -------------------------------------------
+
+
+def test_a_buyer_contacts_the_producer_from_the_product_page(tea, client_for):
+    from tests.factories.trade import buyer_and_user
+
+    _buyer, user = buyer_and_user()
+    client = client_for(user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    content = client.get(url(tea.product)).content.decode()
+    contact = f"{reverse('trade:connect')}?product={tea.product.code}"
+    assert f'href="{contact}"' in content
+    form = client.get(contact)
+    assert form.status_code == 200
+    assert form.context["product"] == tea.product
+
+
+def test_a_visitor_is_invited_to_register_as_a_buyer_and_others_see_neither(tea, cast, client_for):
+    contact = reverse("trade:connect")
+    anonymous = get(tea.product).content.decode()
+    assert f'href="{reverse("trade:register")}"' in anonymous
+    assert contact not in anonymous
+    producer = client_for(cast.producer1)
+    producer.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = producer.get(url(tea.product)).content.decode()
+    assert contact not in page
+    assert reverse("trade:register") not in page
