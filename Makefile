@@ -30,11 +30,13 @@ $(BIN)/ocop: pyproject.toml
 install: $(BIN)/ocop
 
 # Debian packages the platform needs: gettext (translations); Pango, HarfBuzz, fontconfig and the
-# DejaVu fonts (WeasyPrint's PDFs). Each is installed only when missing.
+# DejaVu fonts (WeasyPrint's PDFs); LibreOffice Calc without a GUI (the yearly report's test opens
+# the XLSX in it). Each is installed only when missing.
 PDF_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libfontconfig1 fonts-dejavu-core
 system-deps:
 	@command -v msgfmt >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext; }
 	@{ ldconfig -p | grep -q libpango-1.0 && fc-list 2>/dev/null | grep -qi dejavu; } || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(PDF_DEBS); }
+	@command -v soffice >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libreoffice-calc-nogui; }
 
 # Debian's chromium for the browser tests: Playwright drives it and never downloads a browser.
 browser-deps:
@@ -52,7 +54,15 @@ demo: compilemessages
 	$(BIN)/ocop collectstatic --no-input --verbosity 0
 	$(BIN)/ocop load-demo --seed $(SEED)
 
+# The development server and, beside it, the worker that runs background tasks (spreadsheet
+# imports, django-tasks' database backend); the worker stops when the server stops. With
+# TASKS_BACKEND=immediate tasks run inside the server and no worker is started.
 serve: install
+	@worker=""; \
+	if [ "$${TASKS_BACKEND:-database}" != "immediate" ]; then \
+	  $(BIN)/ocop db_worker --no-reload --interval 1 & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	fi; \
 	$(BIN)/ocop runserver $(HOST):$(PORT)
 
 run: install demo serve
@@ -62,14 +72,14 @@ test: compilemessages browser-deps
 	$(MAKE) --no-print-directory test-postgres
 
 test-sqlite: install
-	env -u DATABASE_URL $(BIN)/pytest -q -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	env -u DATABASE_URL $(BIN)/pytest -q -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 # Runs when DATABASE_URL is set or a server answers on 127.0.0.1:5432. Under CI=true an
 # unreachable PostgreSQL is a failure, never a skip.
 test-postgres: install
 	@url="$${DATABASE_URL:-$(PG_TEST_URL)}"; \
 	if $(BIN)/python -m ocop.core.dbcheck "$$url"; then \
-	  DATABASE_URL="$$url" $(BIN)/pytest -q -n $(PYTEST_WORKERS) $(PYTEST_ARGS); \
+	  DATABASE_URL="$$url" $(BIN)/pytest -q -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS); \
 	elif [ "$${CI:-}" = "true" ]; then \
 	  echo "PostgreSQL is not reachable at $$url and CI=true: failing."; exit 1; \
 	else \
@@ -120,3 +130,11 @@ bench-deps:
 .PHONY: bench-catalog
 bench-catalog: install
 	$(BIN)/python bench/catalog_bench.py $(CATALOG_ARGS)
+
+# The officials' dashboard (`dashboard_data`) against the raw SQL aggregates it needs, on a
+# national-scale data set (20,000 products, 10,000 producers, 60,000 member sheets, 1,000,000
+# scans; target: within 2 times), on SQLite or, with DATABASE_URL=postgres://…, a throw-away
+# PostgreSQL database; DASHBOARD_ARGS=--quick for a twentieth of the sizes (see bench/README.md).
+.PHONY: bench-dashboard
+bench-dashboard: install
+	$(BIN)/python bench/dashboard_bench.py $(DASHBOARD_ARGS)

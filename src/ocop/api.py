@@ -82,6 +82,7 @@ def _mount() -> None:
     from ocop.geo.api import router as geo_router
     from ocop.producers.api import router as producers_router
     from ocop.products.api import router as products_router
+    from ocop.reports.api import router as reports_router
     from ocop.traceability.api import router as traceability_router
     from ocop.traceability.api_scans import router as scans_router
     from ocop.trade.api import router as trade_router
@@ -106,6 +107,7 @@ def _mount() -> None:
     api.add_router("/news", news_router)
     api.add_router("/points-of-sale", points_router)
     api.add_router("/trade", trade_router)
+    api.add_router("/reports", reports_router)
 
 
 _mount()

@@ -93,6 +93,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "ocop.core",
     "ocop.accounts",
     "ocop.geo",
@@ -104,6 +106,7 @@ INSTALLED_APPS = [
     "ocop.traceability",
     "ocop.catalog",
     "ocop.trade",
+    "ocop.reports",
 ]
 
 MIDDLEWARE = [
@@ -175,6 +178,21 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- Background work --------------------------------------------------------------------------
+# One task interface (django-tasks): the database backend by default, run by `ocop db_worker`
+# (started beside the server by `make serve`); TASKS_BACKEND=immediate runs each task at once in
+# the process that enqueues it (the tests, a one-off command).
+TASKS_BACKEND = env_str("TASKS_BACKEND", "database")
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if TASKS_BACKEND == "immediate"
+            else "django_tasks_db.DatabaseBackend"
+        )
+    }
+}
 
 # --- Accounts ---------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -264,6 +282,10 @@ MEDIA_ROOT = Path(env_str("OCOP_MEDIA_ROOT", str(DATA_DIR / "media"))).resolve()
 MEDIA_URL = "/_media-not-served/"
 UPLOAD_MAX_BYTES = env_int("OCOP_UPLOAD_MAX_MB", 10) * 1024 * 1024
 PRODUCT_PHOTOS_MAX = env_int("OCOP_PRODUCT_PHOTOS_MAX", 10)  # photos per product
+# Spreadsheet imports (reports): the largest XLSX and the most data rows one import takes (an
+# upload through the page is also bounded by OCOP_UPLOAD_MAX_MB).
+OCOP_IMPORT_MAX_BYTES = env_int("OCOP_IMPORT_MAX_MB", 10) * 1024 * 1024
+OCOP_IMPORT_MAX_ROWS = env_int("OCOP_IMPORT_MAX_ROWS", 20000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_HANDLERS = [  # larger files go to a temporary file, never more than the limit

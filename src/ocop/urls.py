@@ -40,6 +40,8 @@ urlpatterns = [
     path("tin-tuc/", include("ocop.catalog.urls_news")),
     path("diem-ban/", include("ocop.trade.urls_points")),
     path("ket-noi/", include("ocop.trade.urls")),
+    # State management (issue 8): dashboard, yearly report, plans, training, imports.
+    path("bao-cao/", include("ocop.reports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("quan-tri/", admin.site.urls),

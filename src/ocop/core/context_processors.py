@@ -42,6 +42,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append((reverse("traceability:batches"), _("Traceability")))
     if access.is_council:  # the council's chair, members and secretary: their sessions
         items.append((reverse("evaluation:my_sessions"), _("Scoring")))
+    # State management (issue 8): the dashboard, the yearly report, plans, training, imports.
+    if access.sees_whole_province or access.is_commune_officer:
+        items.append((reverse("reports:dashboard"), _("Reports")))
     # The portal (issue 7): the public catalogue, the points of sale, the news; the
     # supply–demand board for buyers, producers and officials.
     items.append((reverse("catalog:list"), _("OCOP products")))

@@ -10,6 +10,9 @@ gives producer1's first product a draft self-assessment predicting 3★ (with wh
 4★) and producer2's first product a final one predicting 4★; the other products that take part
 in the evaluation demo get final ones. The evaluation demo itself (holidays, the 2026 rounds,
 the city council, dossiers at each stage, a recognised product) is `ocop.core.demo_evaluation`.
+The evaluation cycles of 2019 (the city's 301 ranked products), 2020 and 2026, the plans and the
+training courses — what the reports count — are `ocop.core.demo_cycles`, loaded last
+(`cycles=False` leaves them out).
 """
 
 from __future__ import annotations
@@ -401,10 +404,14 @@ def _mst(rng: random.Random) -> str:
             return "".join(map(str, digits)) + str(check)
 
 
-def load_demo(*, seed: int = 42, stdout: Any = None) -> dict[str, int]:
+def load_demo(*, seed: int = 42, stdout: Any = None, cycles: bool = True) -> dict[str, int]:
     """Load (or complete) the demo; returns what it created. The demo sends no e-mail: the
     notices of its workflow stay in-app, and its e-mails go to the dummy backend (the result
-    mails of its decision wait in the outbox for the office's review, as usual)."""
+    mails of its decision wait in the outbox for the office's review, as usual).
+
+    `cycles=False` leaves out the evaluation cycles of 2019, 2020 and 2026 with the plans and the
+    training courses (`ocop.core.demo_cycles`, the figures of the reports): the tests that need
+    the demo only for its accounts and pages load it faster that way."""
     from django.test.utils import override_settings
 
     from ocop.core.codes import repeatable_codes
@@ -413,11 +420,11 @@ def load_demo(*, seed: int = 42, stdout: Any = None) -> dict[str, int]:
         override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"),
         repeatable_codes(seed),
     ):
-        return _load_demo(seed=seed, stdout=stdout)
+        return _load_demo(seed=seed, stdout=stdout, cycles=cycles)
 
 
 @transaction.atomic
-def _load_demo(*, seed: int, stdout: Any) -> dict[str, int]:
+def _load_demo(*, seed: int, stdout: Any, cycles: bool) -> dict[str, int]:
     from ocop.criteria.models import ClassificationNode
     from ocop.criteria.services.importer import BUNDLED_FILES, import_criteria
     from ocop.geo.services.gazetteer import import_gazetteer  # leaf: keeps start-up light
@@ -591,7 +598,7 @@ def _load_demo(*, seed: int, stdout: Any) -> dict[str, int]:
         "Portal: {points_of_sale} points of sale, {store_links} store links, {articles} "
         "articles, {featured} featured products.".format(**portal)
     )
-    return {
+    made = {
         "producers": made_producers,
         "products": made_products,
         "accounts": len(users),
@@ -603,6 +610,21 @@ def _load_demo(*, seed: int, stdout: Any) -> dict[str, int]:
         **trade,
         **portal,
     }
+    if cycles:
+        # The cycles (issue 8), after everything else: they need the 2019 history, and their
+        # codes come after the ones the README links to.
+        from ocop.core.demo_cycles import demo_report_lines, load_cycles_demo
+
+        made_cycles = load_cycles_demo(users=users, organisations=organisations, seed=seed)
+        say(
+            "Cycles: {cycle_producers} producers, {cycle_products} products, {cycle_dossiers} "
+            "dossiers, {cycle_rounds} rounds, {cycle_decisions} decisions, {cycle_plans} plans, "
+            "{cycle_courses} training courses created.".format(**made_cycles)
+        )
+        for line in demo_report_lines():
+            say(line)
+        made.update(made_cycles)
+    return made
 
 
 def _demo_self_assessments(users: dict[str, User]) -> int:

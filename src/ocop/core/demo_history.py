@@ -2,7 +2,8 @@
 every state. Built only through the services, after the 2026 evaluation demo.
 
 - **2019 under QĐ 1048** (three levels): the councils of the old districts Mỹ Đức, Thanh Oai and
-  Ba Vì met first and forwarded their products to the city's council, which met in November;
+  Ba Vì met first (each dossier lodged in the commune of its time, which ended on 30/6/2025) and
+  forwarded their products to the city's council, which met in November;
   the city's decision "6103/QĐ-UBND" of 10/12/2019 recognised them. The results are transcribed
   from the archived minutes (`services/archive.py`): the QĐ 1048 scorecards exist only as an
   unofficial transcription, so no sheet is scored and no result recomputed. Their certificates
@@ -178,6 +179,26 @@ def load_history_demo(
     }
 
 
+def district_phrase(district: str) -> str:
+    """ "Huyện Mỹ Đức" as it reads inside a sentence: "huyện Mỹ Đức"."""
+    kind, _space, name = district.partition(" ")
+    return f"{kind.lower()} {name}"
+
+
+def old_commune(commune: Any, district: str) -> Any:
+    """The commune of `district` (before 1/7/2025) that `commune` (a new one) was formed from:
+    the one of the same name if there is one, else the first by code; None if there is none."""
+    from ocop.geo.models import AdministrativeUnit
+
+    candidates = list(
+        AdministrativeUnit.objects.filter(
+            successions__successor=commune, parent__name=district
+        ).order_by("key")
+    )
+    same_name = [unit for unit in candidates if unit.name == commune.name]
+    return (same_name or candidates or [None])[0]
+
+
 def _product(name: str) -> Any:
     from ocop.products.models import Product
 
@@ -235,6 +256,7 @@ def _lodge(office: User, evaluation: Evaluation, round_: Any) -> Any:
         kind=DossierKind.FIRST,
         on=evaluation.lodged_on,
         classification=node,
+        commune=old_commune(product.producer.commune, evaluation.district),
     )
     update_registration(
         actor=office,
@@ -258,7 +280,8 @@ def _lodge(office: User, evaluation: Evaluation, round_: Any) -> Any:
     forward_dossier(
         actor=office,
         dossier=dossier,
-        note=f"Hồ sơ được UBND {evaluation.district.lower()} tiếp nhận (nhập từ hồ sơ lưu trữ).",
+        note=f"Hồ sơ được UBND {district_phrase(evaluation.district)} tiếp nhận "
+        "(nhập từ hồ sơ lưu trữ).",
     )
     accept_dossier(actor=office, dossier=dossier, round=round_)
     return dossier
@@ -315,7 +338,8 @@ def _chain(users: dict[str, User], organisations: dict[str, Organisation], chain
         )
         council = _council(
             office,
-            f"Hội đồng đánh giá, phân hạng sản phẩm OCOP {district.lower()} năm {chain.year}",
+            "Hội đồng đánh giá, phân hạng sản phẩm OCOP "
+            f"{district_phrase(district)} năm {chain.year}",
             Level.DISTRICT,
             organisations["council"],
         )
@@ -336,7 +360,7 @@ def _chain(users: dict[str, User], organisations: dict[str, Organisation], chain
             round_,
             decision_number,
             f"Tờ trình đề nghị Thành phố đánh giá, phân hạng sản phẩm OCOP năm {chain.year} "
-            f"của UBND {district.lower()}",
+            f"của UBND {district_phrase(district)}",
             signed_on,
         )
     from ocop.evaluation.services.dossiers import accept_dossier

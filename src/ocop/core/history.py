@@ -32,6 +32,7 @@ VERBS: dict[str, Any] = {
     "photo_add": pgettext_lazy("history", "photo added"),
     "photo_remove": pgettext_lazy("history", "photo removed"),
     "import": pgettext_lazy("history", "imported"),
+    "refuse": pgettext_lazy("history", "refused"),  # a spreadsheet import with problems
     "publish": pgettext_lazy("history", "published"),
     "supersede": pgettext_lazy("history", "superseded"),
     "lock": pgettext_lazy("history", "locked"),
@@ -100,6 +101,9 @@ VERBS: dict[str, Any] = {
     "remove_product": pgettext_lazy("history", "product removed"),
     "move": pgettext_lazy("history", "moved"),
     "redraft": pgettext_lazy("history", "returned to draft"),
+    # State management (issue 8): training courses.
+    "add_session": pgettext_lazy("history", "session added"),
+    "add_participant": pgettext_lazy("history", "participant added"),
 }
 YES, NO, EMPTY = _("yes"), _("no"), "–"
 

@@ -183,7 +183,7 @@ def demo(tmp_path):
     from ocop.core.demo import load_demo, tiny_png
     from ocop.core.demo_evaluation import DEMO_PDF
 
-    load_demo(seed=42)
+    load_demo(seed=42, cycles=False)
     files = {}
     for index, category in enumerate(EVIDENCE):
         if index == 0:

@@ -17,7 +17,8 @@ from ocop.core.demo_portal import ARTICLES, POINTS, load_portal_demo
 from ocop.trade.enums import PointOfSaleKind
 from ocop.trade.models import PointOfSale, PointOfSaleProduct, StoreLink
 
-pytestmark = pytest.mark.django_db
+# The demo is loaded once per module: keep the module on one worker (`--dist loadgroup`).
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("test_news_demo")]
 
 
 def _cast() -> tuple[dict, dict]:
@@ -34,7 +35,7 @@ def demo(django_db_setup, django_db_blocker):
     from django.db import transaction
 
     with django_db_blocker.unblock(), transaction.atomic():
-        load_demo(seed=42)
+        load_demo(seed=42, cycles=False)
         users, organisations = _cast()
         load_portal_demo(users=users, organisations=organisations)
         again = load_portal_demo(users=users, organisations=organisations)

@@ -18,7 +18,8 @@ from ocop.core.demo import load_demo
 from ocop.core.demo_catalog import RECOGNITIONS, load_catalog_demo
 from ocop.traceability.identifiers import is_vietnamese, normalise_gtin
 
-pytestmark = pytest.mark.django_db
+# The demo is loaded once per module: keep the module on one worker (`--dist loadgroup`).
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("test_pages_demo")]
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +31,7 @@ def demo(django_db_setup, django_db_blocker):
     from ocop.core.codes import repeatable_codes
 
     with django_db_blocker.unblock(), transaction.atomic():
-        load_demo(seed=42)
+        load_demo(seed=42, cycles=False)
         states_before = dict(Certificate.objects.values_list("verification_code", "status"))
         users = {user.username: user for user in User.objects.all()}
         organisations = {str(org.pk): org for org in Organisation.objects.all()}

@@ -1,6 +1,7 @@
 """`ocop load-demo`: built through the services, runnable twice, with the criteria, classified
 products, the demo self-assessments and the evaluation demo (rounds, council, dossiers, a
-recognised product)."""
+recognised product). Loaded here without the evaluation cycles of the reports (`cycles=False`);
+tests/reports/test_demo_figures.py loads the whole demo and checks the city's figures."""
 
 from __future__ import annotations
 
@@ -30,24 +31,27 @@ from ocop.evaluation.services.calendar import read_holidays
 from ocop.evaluation.services.dossiers import missing_items
 from ocop.products.models import Product
 
-pytestmark = pytest.mark.django_db
+# The demo is loaded once per module: keep the module on one worker (`--dist loadgroup`).
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("test_demo")]
 
 PRODUCTS = sum(len(spec.products) for spec in PRODUCERS)
 
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
-    """The demo loaded twice, once per module (the gazetteer import takes a few seconds)."""
+    """The demo loaded twice, once per module (the gazetteer import takes a few seconds),
+    without the evaluation cycles of 2019, 2020 and 2026 (`cycles=False`)."""
     from django.db import transaction
 
     with django_db_blocker.unblock(), transaction.atomic():
-        first = load_demo(seed=42)
-        second = load_demo(seed=42)
+        first = load_demo(seed=42, cycles=False)
+        second = load_demo(seed=42, cycles=False)
         yield first, second
         transaction.set_rollback(True)
 
 
 def test_the_demo_loads_twice_and_the_second_time_adds_nothing(demo):
+    """Without the cycles (tests/reports/test_demo_figures.py loads them)."""
     first, second = demo
     assert first == {
         "producers": len(PRODUCERS),
@@ -166,7 +170,7 @@ def test_producer1_has_a_3_star_draft_with_what_to_improve_and_producer2_a_4_sta
 
 
 def test_the_command_reports_what_it_made(demo, capsys):
-    call_command("load-demo")
+    call_command("load-demo", "--no-cycles")
     assert "0 new self-assessments, 0 new dossiers." in capsys.readouterr().out
 
 
@@ -247,7 +251,7 @@ def test_loading_again_creates_no_evaluation_row(demo):
         }
 
     before = counts()
-    load_demo(seed=42)
+    load_demo(seed=42, cycles=False)
     assert counts() == before
 
 
@@ -271,6 +275,15 @@ def test_the_2019_history_went_from_the_districts_to_the_city(demo):
     ]
     forwarded = gio.decision_items.get(decision__level="district")
     assert (forwarded.forwarded, forwarded.decision.number) == (True, "318/TTr-UBND")
+    # Lodged in the commune of 2019 (ended on 30/6/2025), under its old district's council.
+    assert (gio.commune.name, gio.commune.parent.name, gio.commune.valid_to) == (
+        "Xã Bình Minh",
+        "Huyện Thanh Oai",
+        dt.date(2025, 6, 30),
+    )
+    assert items[0].session.council.name == (
+        "Hội đồng đánh giá, phân hạng sản phẩm OCOP huyện Thanh Oai năm 2019"
+    )
     recognised = gio.decision_items.get(decision__level="province")
     assert (recognised.recognised, recognised.decision.signed_on) == (True, dt.date(2019, 12, 10))
 

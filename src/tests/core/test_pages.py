@@ -133,6 +133,7 @@ RESULTS, SCORING, DOSSIERS, ROUNDS, COUNCILS, DECISIONS = _vi(
 )
 (CERTIFICATES,) = _vi("Certificates")
 (TRACEABILITY,) = _vi("Traceability")  # the producers' batches and stamps (issue 6)
+(REPORTS,) = _vi("Reports")  # state management for officials (issue 8)
 # The portal (issue 7): the catalogue, the points of sale and the news for everyone; the
 # supply–demand board for buyers, producers and officials.
 CATALOGUE, POINTS, TRADE, NEWS = _vi("OCOP products", "Points of sale", "Supply and demand", "News")
@@ -147,6 +148,7 @@ OFFICE_MENU = [
     DECISIONS,
     CERTIFICATES,
     TRACEABILITY,
+    REPORTS,
     *WITH_BOARD,
 ]
 PRODUCER_MENU = [
@@ -167,9 +169,9 @@ PRODUCER_MENU = [
         ("outsider", [DASHBOARD, *PUBLIC]),
         ("buyer", [DASHBOARD, *WITH_BOARD]),
         ("office", OFFICE_MENU),
-        ("commune", [*REGISTRY, DOSSIERS, CERTIFICATES, TRACEABILITY, *WITH_BOARD]),
-        ("chair", [*REGISTRY, SCORING, *PUBLIC]),
-        ("approver", [*REGISTRY, DECISIONS, CERTIFICATES, *PUBLIC]),
+        ("commune", [*REGISTRY, DOSSIERS, CERTIFICATES, TRACEABILITY, REPORTS, *WITH_BOARD]),
+        ("chair", [*REGISTRY, SCORING, REPORTS, *PUBLIC]),
+        ("approver", [*REGISTRY, DECISIONS, CERTIFICATES, REPORTS, *PUBLIC]),
         ("producer1", PRODUCER_MENU),
         ("producer1_staff", PRODUCER_MENU),
         ("admin", [*OFFICE_MENU, "Quản trị"]),
@@ -223,6 +225,7 @@ def test_menu_in_english_after_the_switch(cast, client_for):
         "Decisions",
         "Certificates",
         "Traceability",
+        "Reports",
         "OCOP products",
         "Points of sale",
         "Supply and demand",
@@ -235,7 +238,7 @@ def test_menu_in_english_after_the_switch(cast, client_for):
 
 def test_menu_marks_the_current_page(cast, client_for):
     response = client_for(cast.office).get(reverse("core:dashboard"))
-    assert [item["active"] for item in response.context["nav_menu"]] == [True] + [False] * 15
+    assert [item["active"] for item in response.context["nav_menu"]] == [True] + [False] * 16
     assert 'aria-current="page"' in response.content.decode()
 
 

@@ -15,7 +15,8 @@ from ocop.trade.models import Buyer, Connection, Demand, DemandNotice, Offer
 from ocop.trade.queries.matching import match_demand
 from ocop.trade.queries.statistics import connection_counts
 
-pytestmark = pytest.mark.django_db
+# The demo is loaded once per module: keep the module on one worker (`--dist loadgroup`).
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("test_board_demo")]
 
 
 def _people() -> tuple[dict[str, User], dict[str, Organisation]]:
@@ -32,7 +33,7 @@ def demo(django_db_setup, django_db_blocker):
     from django.db import transaction
 
     with django_db_blocker.unblock(), transaction.atomic():
-        load_demo(seed=42)
+        load_demo(seed=42, cycles=False)
         users, organisations = _people()
         first = load_trade_demo(users=users, organisations=organisations)
         users, organisations = _people()

@@ -40,6 +40,7 @@ from ocop.catalog.services.news import (
 from ocop.core.forms import add_service_errors
 from ocop.core.queries.activity import history_for
 from ocop.core.views.lists import list_state
+from ocop.core.xlsx import Column, wants_xlsx, xlsx_response
 from ocop.evaluation.services.refusals import NotAllowed, WrongState
 
 NEWS_PER_PAGE = 10
@@ -54,6 +55,16 @@ STATUS_ACTIONS: dict[str, Any] = {
     ArticleStatus.WITHDRAWN: gettext_lazy("Withdraw"),
     ArticleStatus.DRAFT: gettext_lazy("Back to draft"),
 }
+MANAGE_COLUMNS = [
+    Column(gettext_lazy("Code"), "code"),
+    Column(gettext_lazy("Title"), "title", width=50),
+    Column(gettext_lazy("Kind"), "get_kind_display"),
+    Column(gettext_lazy("Status"), "get_status_display"),
+    Column(gettext_lazy("Deadline for dossiers"), "deadline", kind="date"),
+    Column(gettext_lazy("Published"), "published_at", kind="datetime"),
+    Column(gettext_lazy("Last changed"), "updated_at", kind="datetime"),
+    Column(gettext_lazy("Author"), "author"),
+]
 
 
 # --- the public -----------------------------------------------------------------------------
@@ -115,6 +126,8 @@ def manage_list(request: HttpRequest) -> HttpResponse:
         request.user, status=status, kind=kind, q=request.GET.get("q", "")
     )
     state = list_state(request, queryset, sort_options=SORT_OPTIONS, default_sort="updated")
+    if wants_xlsx(request):
+        return xlsx_response(_("News"), _("News"), MANAGE_COLUMNS, state.queryset)
     return render(
         request,
         "catalog/news/manage_list.html",

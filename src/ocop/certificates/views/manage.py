@@ -69,6 +69,7 @@ from ocop.core.forms import add_service_errors
 from ocop.core.queries.activity import history_for
 from ocop.core.text import short_date
 from ocop.core.views.lists import list_state
+from ocop.core.xlsx import Column, wants_xlsx, xlsx_response
 from ocop.evaluation.services.refusals import NotAllowed
 
 SORT_OPTIONS: dict[str, tuple[Any, Any]] = {
@@ -77,6 +78,27 @@ SORT_OPTIONS: dict[str, tuple[Any, Any]] = {
     "product": (["product_name", "-issued_on"], gettext_lazy("Product")),
 }
 WORKLIST_ROWS = 200
+
+
+def list_columns(today: dt.date) -> list[Column]:
+    """The list's spreadsheet: what a row shows, with the state on `today`."""
+    return [
+        Column(gettext_lazy("Certificate number"), "number", width=22),
+        Column(gettext_lazy("Product"), "product_name", width=36),
+        Column(gettext_lazy("Producer"), "producer_name", width=36),
+        Column(gettext_lazy("Commune or ward"), "unit_name", width=24),
+        Column(gettext_lazy("Stars"), "stars", kind="int"),
+        Column(gettext_lazy("Mean score"), "mean_total", kind="decimal"),
+        Column(gettext_lazy("Criteria set"), "criteria_code"),
+        Column(gettext_lazy("Decision number"), "decision_number"),
+        Column(gettext_lazy("Decision date"), "decided_on", kind="date"),
+        Column(gettext_lazy("Issued on"), "issued_on", kind="date"),
+        Column(gettext_lazy("Expires on"), "expires_on", kind="date"),
+        Column(
+            gettext_lazy("State"),
+            lambda certificate: VerificationState(certificate.state_on(today)).label,
+        ),
+    ]
 
 
 def refuse(exc: NotAllowed) -> PermissionDenied:
@@ -103,6 +125,10 @@ def certificate_list(request: HttpRequest) -> HttpResponse:
         sort_options=SORT_OPTIONS,
         default_sort="issued",
     )
+    if wants_xlsx(request):
+        return xlsx_response(
+            _("Certificates"), _("Certificates"), list_columns(today), state.queryset
+        )
     rows = [(certificate, certificate.state_on(today)) for certificate in state.items]
     states = [(value, VerificationState(value).label) for value in STATE_FILTERS]
     return render(

@@ -29,12 +29,16 @@ SIGNATURES: dict[str, tuple[str, str]] = {
     "jpeg": ("image/jpeg", ".jpg"),
     "png": ("image/png", ".png"),
     "webp": ("image/webp", ".webp"),
+    # A ZIP container: only spreadsheet imports accept it, after checking that it really is a
+    # workbook (`ocop.reports.imports.workbook`).
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".xlsx"),
 }
 IMAGE_KINDS = frozenset({"jpeg", "png", "webp"})
-ALL_KINDS = frozenset(SIGNATURES)
+ALL_KINDS = frozenset({"pdf", *IMAGE_KINDS})  # documents and photos (evidence, attachments)
+SPREADSHEET_KINDS = frozenset({"xlsx"})
 # What store_upload names files: a 4-hex-digit folder, a random token, the sniffed extension
 # (FileSystemStorage may add "_xxxxxxx" on a collision). The sweep touches nothing else.
-STORED_NAME = re.compile(r"^[0-9a-f]{4}/[A-Za-z0-9_-]+\.(?:pdf|jpg|png|webp)$")
+STORED_NAME = re.compile(r"^[0-9a-f]{4}/[A-Za-z0-9_-]+\.(?:pdf|jpg|png|webp|xlsx)$")
 
 
 def sniff(head: bytes) -> str | None:
@@ -46,6 +50,8 @@ def sniff(head: bytes) -> str | None:
         return "png"
     if len(head) >= 12 and head[:4] == b"RIFF" and head[8:12] == b"WEBP":
         return "webp"
+    if head.startswith(b"PK\x03\x04"):
+        return "xlsx"
     return None
 
 
@@ -63,8 +69,8 @@ def clean_filename(name: str) -> str:
     return base[:200] or "file"
 
 
-def _too_large(size: int) -> ValidationError:
-    limit = settings.UPLOAD_MAX_BYTES
+def _too_large(size: int, limit: int | None = None) -> ValidationError:
+    limit = limit or settings.UPLOAD_MAX_BYTES
     return ValidationError(
         _("The file is too large: %(size)s MB, the limit is %(limit)s MB.")
         % {"size": f"{size / 1048576:.1f}", "limit": f"{limit / 1048576:g}"},
@@ -88,12 +94,16 @@ class LimitedTemporaryFileUploadHandler(TemporaryFileUploadHandler):
             self.file.write(raw_data)
 
 
-def validate_upload(upload: Any, allowed: frozenset[str] = ALL_KINDS) -> str:
-    """Return the sniffed kind, or raise ValidationError with a message for the user."""
+def validate_upload(
+    upload: Any, allowed: frozenset[str] = ALL_KINDS, *, max_bytes: int | None = None
+) -> str:
+    """Return the sniffed kind, or raise ValidationError with a message for the user.
+    `max_bytes`: another limit than UPLOAD_MAX_BYTES (spreadsheet imports)."""
+    limit = max_bytes or settings.UPLOAD_MAX_BYTES
     if not upload.size:
         raise ValidationError(_("The file is empty."), code="empty")
-    if upload.size > settings.UPLOAD_MAX_BYTES:
-        raise _too_large(upload.size)
+    if upload.size > limit:
+        raise _too_large(upload.size, limit)
     upload.seek(0)
     head = upload.read(16)
     upload.seek(0)
@@ -108,7 +118,11 @@ def validate_upload(upload: Any, allowed: frozenset[str] = ALL_KINDS) -> str:
 
 
 def store_upload(
-    upload: Any, *, user: Any = None, allowed: frozenset[str] = ALL_KINDS
+    upload: Any,
+    *,
+    user: Any = None,
+    allowed: frozenset[str] = ALL_KINDS,
+    max_bytes: int | None = None,
 ) -> StoredFile:
     """Validate and store an uploaded file; call inside the service's transaction.
 
@@ -116,7 +130,7 @@ def store_upload(
     client. If the row cannot be written, the file is deleted again before the error goes up; a
     service that does more work after this call wraps it in `stored_upload` instead.
     """
-    kind = validate_upload(upload, allowed)
+    kind = validate_upload(upload, allowed, max_bytes=max_bytes)
     content_type, extension = SIGNATURES[kind]
     digest = hashlib.sha256()
     size = 0
@@ -124,8 +138,8 @@ def store_upload(
         digest.update(chunk)
         size += len(chunk)
     upload.seek(0)
-    if size > settings.UPLOAD_MAX_BYTES:  # the bytes, not the size the client declared
-        raise _too_large(size)
+    if size > (max_bytes or settings.UPLOAD_MAX_BYTES):  # the bytes, not the declared size
+        raise _too_large(size, max_bytes)
     random_name = f"{secrets.token_hex(2)}/{secrets.token_urlsafe(24)}{extension}"
     storage = private_storage()
     stored_name = storage.save(random_name, upload)
@@ -146,7 +160,11 @@ def store_upload(
 
 @contextmanager
 def stored_upload(
-    upload: Any, *, user: Any = None, allowed: frozenset[str] = ALL_KINDS
+    upload: Any,
+    *,
+    user: Any = None,
+    allowed: frozenset[str] = ALL_KINDS,
+    max_bytes: int | None = None,
 ) -> Iterator[StoredFile]:
     """Store an upload for the work done in the block (the row that points to it, the log).
 
@@ -155,7 +173,7 @@ def stored_upload(
     later, in a caller's outer transaction, or a crash, leaves an unreferenced file that
     `sweep_orphan_files` removes.
     """
-    stored = store_upload(upload, user=user, allowed=allowed)
+    stored = store_upload(upload, user=user, allowed=allowed, max_bytes=max_bytes)
     try:
         yield stored
     except BaseException:

@@ -36,3 +36,12 @@ def query_with(context: template.Context, **kwargs: object) -> str:
             params[key] = value
     encoded = params.urlencode()
     return f"?{encoded}" if encoded else "?"
+
+
+@register.simple_tag(takes_context=True)
+def xlsx_url(context: template.Context) -> str:
+    """The current list as XLSX: the same query string (filters, search, sort), every page."""
+    params = context["request"].GET.copy()
+    params.pop("page", None)
+    params["format"] = "xlsx"
+    return f"?{params.urlencode()}"

@@ -20,6 +20,8 @@ class ListState:
     sort: str
     page: Page
     sort_options: dict[str, Any]
+    # Every row the list shows, searched and sorted, before paging: what its XLSX export writes.
+    queryset: models.QuerySet
 
     @property
     def items(self) -> list[Any]:
@@ -55,5 +57,9 @@ def list_state(
     paginator = Paginator(queryset, per_page)
     page = paginator.get_page(request.GET.get("page"))
     return ListState(
-        query=query, sort=sort, page=page, sort_options={k: v[1] for k, v in sort_options.items()}
+        query=query,
+        sort=sort,
+        page=page,
+        sort_options={k: v[1] for k, v in sort_options.items()},
+        queryset=queryset,
     )

@@ -216,12 +216,15 @@ def filter_dossiers(
     commune: str | None = None,
     overdue: Any = None,
     today: dt.date | None = None,
+    level: str | None = None,
 ) -> QuerySet[Dossier]:
-    """The filters of the list pages and the API: an unknown status is ignored; an unknown
-    product, round or commune matches nothing; `overdue` keeps the dossiers past their step's
-    deadline."""
+    """The filters of the list pages and the API: an unknown status or level is ignored; an
+    unknown product, round or commune matches nothing; `overdue` keeps the dossiers past their
+    step's deadline."""
     if status in DossierStatus.values:
         queryset = queryset.filter(status=status)
+    if level in Level.values:
+        queryset = queryset.filter(level=level)
     if product:
         queryset = queryset.filter(product__code=product)
     if round:

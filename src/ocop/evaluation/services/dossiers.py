@@ -62,6 +62,7 @@ from ocop.evaluation.services.procedures import (
 )
 from ocop.evaluation.services.self_assessment import copy_self_assessment
 from ocop.geo.enums import UnitLevel
+from ocop.geo.models import AdministrativeUnit
 from ocop.products.enums import ProductStatus
 from ocop.products.models import Product
 from ocop.products.queries.classification import classification_problem
@@ -389,6 +390,28 @@ def _check_stars(kind: str, current_stars: Any, criteria_set: CriteriaSet) -> in
     return current_stars
 
 
+def _lodging_commune(
+    commune: AdministrativeUnit | None, product: Product, day: dt.date
+) -> AdministrativeUnit:
+    """The commune the dossier is lodged in: the producer's, or `commune` when it is a commune
+    that existed on `day`."""
+    if commune is None:
+        return product.producer.commune
+    existed = (
+        AdministrativeUnit.objects.valid_on(day)
+        .filter(pk=commune.pk, level=UnitLevel.COMMUNE)
+        .exists()
+    )
+    if not existed:
+        raise ValidationError(
+            {
+                "commune": _("%(unit)s was not a commune or ward on %(date)s.")
+                % {"unit": commune.name, "date": _date_text(day)}
+            }
+        )
+    return commune
+
+
 def group_label(node: ClassificationNode) -> str:
     """ "I.3.b Chế biến từ gạo, ngũ cốc" as Mẫu 01 asks (ngành, nhóm, phân nhóm)."""
     return f"{node.code} {node.name}"
@@ -411,11 +434,14 @@ def create_dossier(
     current_stars: int | None = None,
     on: dt.date | None = None,
     classification: ClassificationNode | None = None,
+    commune: AdministrativeUnit | None = None,
 ) -> Dossier:
     """A new draft dossier of `product` on the scorecard of its classification, under the
     procedure profile of that criteria set (which must be in force on `on`, today by default).
     `classification` replaces the product's own classification where the dossier is lodged under
-    an earlier criteria set (recording history: a 2019 dossier under QĐ 1048).
+    an earlier criteria set (recording history: a 2019 dossier under QĐ 1048), and `commune`
+    the producer's commune where it was lodged in a commune of that time (a commune valid on
+    `on`: a 2019 dossier lodged in a commune that ended on 30/6/2025).
 
     An upgrade or a re-evaluation starts as a copy of the product's last dossier: the Mẫu 01
     answers, the evidence still valid today (carried over: the stored file is shared, not
@@ -445,6 +471,7 @@ def create_dossier(
     problem = _classification_problem(node, day)
     if problem:
         raise ValidationError({"product": problem})
+    lodged_in = _lodging_commune(commune, product, day)
     criteria_set = node.criteria_set
     scorecard = node.scorecard
     assert scorecard is not None  # checked by _classification_problem
@@ -489,7 +516,7 @@ def create_dossier(
     dossier = Dossier(
         product=product,
         producer=product.producer,
-        commune=product.producer.commune,
+        commune=lodged_in,
         kind=kind,
         criteria_set=criteria_set,
         scorecard=scorecard,
@@ -546,6 +573,7 @@ def create_dossier(
             dossier, ("product", "kind", "criteria_set", "procedure_profile", "status", "level")
         ),
         data={
+            "commune": lodged_in.key,
             "scorecard_number": scorecard.number,
             "previous": previous.code if previous else None,
             "evidence_carried_over": carried,

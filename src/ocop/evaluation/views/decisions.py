@@ -13,10 +13,12 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ocop.accounts.rules import access_for
 from ocop.core.forms import add_service_errors
+from ocop.core.xlsx import Column, wants_xlsx, xlsx_response
 from ocop.evaluation.enums import DecisionStatus
 from ocop.evaluation.forms_decisions import (
     ApproveForm,
@@ -44,6 +46,24 @@ from ocop.evaluation.services.decisions import (
 )
 
 PER_PAGE = 25
+LIST_COLUMNS = [
+    Column(gettext_lazy("Code"), "code"),
+    Column(gettext_lazy("Decision number"), "number", width=20),
+    Column(gettext_lazy("Title"), "title", width=50),
+    Column(gettext_lazy("Round"), "round.name", width=30),
+    Column(gettext_lazy("Level"), "get_level_display"),
+    Column(gettext_lazy("Status"), "get_status_display"),
+    Column(gettext_lazy("Signed on"), "signed_on", kind="date"),
+    Column(
+        gettext_lazy("Replaces"),
+        lambda decision: (
+            (decision.replaces.number or decision.replaces.code) if decision.replaces else ""
+        ),
+    ),
+    Column(gettext_lazy("Drafted by"), "drafted_by"),
+    Column(gettext_lazy("Approved by"), "approved_by"),
+    Column(gettext_lazy("Approved at"), "approved_at", kind="datetime"),
+]
 
 
 def _error(request: HttpRequest, exc: ValidationError) -> None:
@@ -57,6 +77,9 @@ def decision_list(request: HttpRequest) -> HttpResponse:
     if not can_read_decisions(access):
         raise Http404
     queryset = with_list_columns(decisions_visible_to(access))
+    if wants_xlsx(request):
+        title = _("Recognition decisions")
+        return xlsx_response(title, title, LIST_COLUMNS, queryset)
     page = Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
     can_draft = can_draft_decisions(access)
     return render(

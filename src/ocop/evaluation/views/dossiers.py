@@ -25,9 +25,11 @@ from ocop.core.queries.activity import history_for
 from ocop.core.text import fold
 from ocop.core.views.files import stored_file_response
 from ocop.core.views.lists import list_state
+from ocop.core.xlsx import Column, wants_xlsx, xlsx_response, yes_no
 from ocop.evaluation.enums import (
     DossierStatus,
     EvidenceCategory,
+    Level,
     RoundStatus,
     SelfAssessmentStatus,
 )
@@ -80,7 +82,24 @@ SORT_OPTIONS: dict[str, tuple[Any, Any]] = {
     "status": (("status", "-created_at"), gettext_lazy("Status")),
     "product": (("product__name_folded", "-created_at"), gettext_lazy("Product")),
 }
-FILTERS = ("status", "commune", "round", "product", "overdue")
+FILTERS = ("status", "level", "commune", "round", "product", "overdue")
+
+
+def list_columns(today: Any) -> list[Column]:
+    """The lists' spreadsheet: what a row of the dossier table shows, and a little more."""
+    return [
+        Column(gettext_lazy("Code"), "code"),
+        Column(gettext_lazy("Product"), "product.name", width=36),
+        Column(gettext_lazy("Product code"), "product.code"),
+        Column(gettext_lazy("Producer"), "producer.name", width=36),
+        Column(gettext_lazy("Commune or ward"), "commune.name", width=24),
+        Column(gettext_lazy("Kind"), "get_kind_display"),
+        Column(gettext_lazy("Status"), "get_status_display"),
+        Column(gettext_lazy("Submitted at"), "submitted_at", kind="datetime"),
+        Column(gettext_lazy("Deadline"), "due_on", kind="date"),
+        Column(gettext_lazy("Overdue"), lambda dossier: yes_no(is_overdue(dossier, today))),
+        Column(gettext_lazy("Round"), "round.name", width=30),
+    ]
 
 
 def _profile(dossier: Dossier) -> ProcedureProfile | None:
@@ -108,7 +127,7 @@ def _search(queryset: Any, query: str) -> Any:
 @require_GET
 def dossier_list(request: HttpRequest) -> HttpResponse:
     """The dossiers the user may see: a producer's own, a commune's, the whole province's;
-    filters by status, commune, round, product and overdue."""
+    filters by status, level, commune, round, product and overdue."""
     access = access_for(request.user)
     filters = {key: request.GET.get(key, "").strip()[:40] for key in FILTERS}
     visible = dossiers_visible_to(access)
@@ -117,11 +136,14 @@ def dossier_list(request: HttpRequest) -> HttpResponse:
     )
     state = list_state(request, queryset, sort_options=SORT_OPTIONS, default_sort="newest")
     today = timezone.localdate()
+    if wants_xlsx(request):
+        return xlsx_response(_("Dossiers"), _("Dossiers"), list_columns(today), state.queryset)
     context = {
         "state": state,
         "rows": [(row, is_overdue(row, today)) for row in state.items],
         "filters": filters,
         "statuses": DossierStatus.choices,
+        "levels": Level.choices,
         "communes": list(
             AdministrativeUnit.objects.filter(dossiers__in=visible)
             .distinct()
@@ -154,6 +176,10 @@ def inbox(request: HttpRequest) -> HttpResponse:
         default_sort="due",
     )
     today = timezone.localdate()
+    if wants_xlsx(request):
+        return xlsx_response(
+            _("The commune's inbox"), _("Inbox"), list_columns(today), state.queryset
+        )
     context = {"state": state, "rows": [(row, is_overdue(row, today)) for row in state.items]}
     return render(request, "evaluation/dossiers/inbox.html", context)
 

@@ -6,8 +6,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from ocop.core.xlsx import Column, wants_xlsx, xlsx_response
 from ocop.evaluation.queries.results import (
     access_dossier_result,
     access_published_round,
@@ -20,6 +22,19 @@ from ocop.evaluation.queries.results import (
 )
 
 PER_PAGE = 50
+ROUND_COLUMNS = [
+    Column(_("Product"), "dossier.product.name", width=36),
+    Column(_("Product code"), "dossier.product.code"),
+    Column(_("Producer"), "dossier.producer.name", width=36),
+    Column(_("Commune or ward"), "dossier.producer.commune.name", width=24),
+    Column(_("Product group"), "dossier.product.classification.code"),
+    Column(_("Product group name"), "dossier.product.classification.name", width=30),
+    Column(_("Criteria set"), "dossier.criteria_set.code"),
+    Column(_("Mean score"), "mean_total", kind="decimal"),
+    Column(_("Stars"), "stars", kind="int"),
+    Column(_("Decision"), "decision.number", width=20),
+    Column(_("Signed on"), "decision.signed_on", kind="date"),
+]
 
 
 @login_required
@@ -55,10 +70,11 @@ def public_round(request: HttpRequest, code: str) -> HttpResponse:
     base = recognised_items().filter(decision__round=round_)
     commune = request.GET.get("commune", "").strip()[:40]
     group = request.GET.get("group", "").strip()[:20]
+    results = filter_results(base, commune=commune, group=group)
+    if wants_xlsx(request):
+        return xlsx_response(round_.name, round_.name, ROUND_COLUMNS, results)
     communes, groups = filter_choices(base)
-    page = Paginator(filter_results(base, commune=commune, group=group), PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(results, PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "evaluation/results/round.html",

@@ -10,16 +10,32 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ocop.accounts.rules import access_for
 from ocop.core.forms import add_service_errors
+from ocop.core.xlsx import Column, wants_xlsx, xlsx_response
 from ocop.evaluation.enums import ROUND_TRANSITIONS, DossierStatus, RoundStatus
 from ocop.evaluation.forms_sessions import RoundForm, RoundStatusForm
 from ocop.evaluation.queries.councils import access_round, can_manage_councils, can_see_rounds
 from ocop.evaluation.queries.councils import rounds_visible_to as visible_rounds
 from ocop.evaluation.queries.sessions import sessions_visible_to, with_session_columns
 from ocop.evaluation.services.rounds import change_round_status, create_round
+
+LIST_COLUMNS = [
+    Column(gettext_lazy("Code"), "code"),
+    Column(gettext_lazy("Round"), "name", width=36),
+    Column(gettext_lazy("Year"), "year", kind="int"),
+    Column(gettext_lazy("Round number"), "number", kind="int"),
+    Column(gettext_lazy("Level"), "get_level_display"),
+    Column(gettext_lazy("Criteria set"), "criteria_set.code"),
+    Column(gettext_lazy("Dossiers proposed by"), "proposal_deadline", kind="date"),
+    Column(gettext_lazy("Evaluated by"), "evaluation_deadline", kind="date"),
+    Column(gettext_lazy("Status"), "get_status_display"),
+    Column(gettext_lazy("Dossiers"), "dossier_count", kind="int"),
+    Column(gettext_lazy("Sessions"), "session_count", kind="int"),
+]
 
 
 @login_required
@@ -46,6 +62,9 @@ def round_list(request: HttpRequest) -> HttpResponse:
         session_count=Count("sessions", distinct=True),
         dossier_count=Count("dossiers", distinct=True),
     )
+    if request.method == "GET" and wants_xlsx(request):
+        title = _("Evaluation rounds")
+        return xlsx_response(title, title, LIST_COLUMNS, rounds)
     return render(
         request,
         "evaluation/rounds/list.html",

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from ocop.core.views.lists import list_state
+from ocop.core.xlsx import Column, wants_xlsx, xlsx_response, yes_no
 from ocop.geo.enums import UnitLevel
 from ocop.geo.forms import Period, UnitFilterForm
 from ocop.geo.models import AdministrativeUnit
@@ -26,6 +27,17 @@ SORT_OPTIONS = {
     "code": (["code", F("valid_to").desc(nulls_first=True)], _("Code")),
     "level": (["level", "kind", "name_folded"], _("Level and kind")),
 }
+LIST_COLUMNS = [
+    Column(_("Name"), "name", width=30),
+    Column(_("Code"), "code"),
+    Column(_("Level"), "get_level_display"),
+    Column(_("Kind"), "get_kind_display"),
+    Column(_("Belongs to"), "parent.name", width=30),
+    Column(_("Code of the unit above"), "parent.code"),
+    Column(_("Valid from"), "valid_from", kind="date"),
+    Column(_("Valid until"), "valid_to", kind="date"),
+    Column(_("Confirmed"), lambda unit: yes_no(unit.confirmed)),
+]
 
 
 @require_GET
@@ -45,6 +57,9 @@ def unit_list(request: HttpRequest) -> HttpResponse:
         units = units.filter(parent__key=values["district"])
     units = search_units(values["q"], units)
     state = list_state(request, units, sort_options=SORT_OPTIONS, default_sort="name")
+    if wants_xlsx(request):
+        title = _("Administrative units")
+        return xlsx_response(title, title, LIST_COLUMNS, state.queryset)
     return render(request, "geo/unit_list.html", {"form": form, "state": state, "filters": values})
 
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 from ocop.accounts.rules import Access, access_for
 from ocop.core.queries.activity import history_for
 from ocop.core.views.lists import list_state
+from ocop.core.xlsx import Column, wants_xlsx, xlsx_response
 from ocop.producers.enums import ProducerKind, ProducerStatus
 from ocop.producers.forms import StatusForm, current_communes
 from ocop.producers.models import Producer
@@ -33,6 +34,22 @@ SORT_OPTIONS: dict[str, tuple[Any, Any]] = {
     "status": (["status", "name_folded"], _("Status")),
     "commune": (["commune__name", "name_folded"], _("Commune")),
 }
+LIST_COLUMNS = [
+    Column(_("Code"), "code"),
+    Column(_("Name"), "name", width=40),
+    Column(_("Kind"), "get_kind_display"),
+    Column(_("Commune or ward"), "commune.name", width=24),
+    Column(_("Address"), "address", width=36),
+    Column(_("Tax code (MST)"), "tax_code"),
+    Column(_("Registration number"), "registration_number"),
+    Column(_("Legal representative"), "representative_name", width=24),
+    Column(_("Phone"), "phone"),
+    Column(_("E-mail"), "email", width=24),
+    Column(_("Total workers"), "workforce_total", kind="int"),
+    Column(_("Local workers"), "workforce_local", kind="int"),
+    Column(_("Status"), "get_status_display"),
+    Column(_("Approved at"), "approved_at", kind="datetime"),
+]
 
 # Status actions on the detail page: URL action -> (target status, reason required, label,
 # the status the action starts from).
@@ -69,6 +86,8 @@ def producer_list(request: HttpRequest) -> HttpResponse:
         sort_options=SORT_OPTIONS,
         default_sort="name",
     )
+    if wants_xlsx(request):
+        return xlsx_response(_("Producers"), _("Producers"), LIST_COLUMNS, state.queryset)
     return render(
         request,
         "producers/list.html",

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 from ocop.accounts.rules import access_for
 from ocop.core.queries.activity import history_for
 from ocop.core.views.lists import list_state
+from ocop.core.xlsx import Column, wants_xlsx, xlsx_response
 from ocop.geo.models import AdministrativeUnit
 from ocop.producers.queries.producers import producers_visible_to
 from ocop.products.enums import ProductStatus
@@ -39,6 +40,19 @@ SORT_OPTIONS: dict[str, tuple[Any, Any]] = {
     "newest": ("-created_at", _("Newest first")),
 }
 FILTERS = ("status", "producer", "commune", "category")
+LIST_COLUMNS = [
+    Column(_("Code"), "code"),
+    Column(_("Name"), "name", width=40),
+    Column(_("Producer"), "producer.name", width=36),
+    Column(_("Producer code"), "producer.code"),
+    Column(_("Classification"), "classification.code"),
+    Column(_("Product group"), "classification.name", width=30),
+    Column(_("GTIN (barcode)"), "gtin", width=16),
+    Column(_("Producer's own code"), "producer_sku"),
+    Column(_("Status"), "get_status_display"),
+    Column(_("Photos"), "photo_count", kind="int"),
+    Column(_("Registered on"), "created_at", kind="date"),
+]
 
 
 @login_required
@@ -49,6 +63,8 @@ def product_list(request: HttpRequest) -> HttpResponse:
     queryset = filter_products(products_visible_to(access), **filters)
     queryset = with_list_columns(search_products(queryset, request.GET.get("q", "")))
     state = list_state(request, queryset, sort_options=SORT_OPTIONS, default_sort="name")
+    if wants_xlsx(request):
+        return xlsx_response(_("Products"), _("Products"), LIST_COLUMNS, state.queryset)
     producers = producers_visible_to(access)
     context = {
         "state": state,

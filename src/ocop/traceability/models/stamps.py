@@ -53,7 +53,7 @@ class Scan(models.Model):
         related_name="scans",
     )
     product = models.ForeignKey("products.Product", on_delete=models.CASCADE, related_name="scans")
-    scanned_at = models.DateTimeField(db_index=True)
+    scanned_at = models.DateTimeField()  # indexed with `warning` below
     # Rounded to 0.1° (about 11 km) before storing: a coarse place, never a person's position.
     latitude = models.DecimalField(max_digits=4, decimal_places=1, null=True, blank=True)
     longitude = models.DecimalField(max_digits=4, decimal_places=1, null=True, blank=True)
@@ -64,6 +64,10 @@ class Scan(models.Model):
         verbose_name_plural = _("scans")
         indexes = [
             models.Index(fields=("product", "scanned_at")),
+            # The officials' dashboard counts a period's scans and the flagged ones: the index
+            # answers both without reading the table (bench/dashboard_bench.py: on SQLite with a
+            # million scans the dashboard went from 859 ms to about 110 ms).
+            models.Index(fields=("scanned_at", "warning"), name="scan_time_warning"),
             # The trace page asks whether a stamp was ever scanned too far from another: an
             # index of those few scans answers at once, however often the stamp was scanned.
             models.Index(

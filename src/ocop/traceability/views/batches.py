@@ -25,6 +25,7 @@ from ocop.core.forms import add_service_errors
 from ocop.core.models import ActivityLog
 from ocop.core.queries.activity import history_for
 from ocop.core.views.lists import list_state
+from ocop.core.xlsx import Column, wants_xlsx, xlsx_response, yes_no
 from ocop.evaluation.services.refusals import NotAllowed, WrongState
 from ocop.traceability.enums import BatchStatus
 from ocop.traceability.forms import BatchForm, BatchStatusForm, InputForm, LocationForm
@@ -72,6 +73,31 @@ LOCATION_SORT: dict[str, tuple[Any, Any]] = {
     "name": (["name"], gettext_lazy("Name")),
     "producer": (["producer__name", "name"], gettext_lazy("Producer")),
 }
+BATCH_COLUMNS = [
+    Column(gettext_lazy("Code"), "code"),
+    Column(gettext_lazy("Lot number"), "lot"),
+    Column(gettext_lazy("Product"), "product.name", width=36),
+    Column(gettext_lazy("GTIN (barcode)"), "product.gtin", width=16),
+    Column(gettext_lazy("Producer"), "producer.name", width=36),
+    Column(gettext_lazy("Place"), "location.name", width=24),
+    Column(gettext_lazy("Production date"), "produced_on", kind="date"),
+    Column(gettext_lazy("Expiry date"), "expires_on", kind="date"),
+    Column(gettext_lazy("Quantity"), "quantity", kind="decimal", decimals=3),
+    Column(gettext_lazy("Unit"), "unit"),
+    Column(gettext_lazy("Stamps"), "stamp_count", kind="int"),
+    Column(gettext_lazy("Active stamps"), "active_stamp_count", kind="int"),
+    Column(gettext_lazy("Status"), "get_status_display"),
+]
+LOCATION_COLUMNS = [
+    Column(gettext_lazy("Code"), "code"),
+    Column(gettext_lazy("Name"), "name", width=30),
+    Column(gettext_lazy("Kind"), "get_kind_display"),
+    Column(gettext_lazy("Producer"), "producer.name", width=36),
+    Column(gettext_lazy("Address"), "address", width=36),
+    Column(gettext_lazy("Commune or ward"), "unit.name", width=24),
+    Column(gettext_lazy("GLN"), "gln", width=16),
+    Column(gettext_lazy("In use"), lambda place: yes_no(place.is_active)),
+]
 
 
 def refuse(exc: NotAllowed) -> PermissionDenied:
@@ -103,6 +129,8 @@ def batch_list(request: HttpRequest) -> HttpResponse:
     state = list_state(
         request, with_list_columns(queryset), sort_options=SORT_OPTIONS, default_sort="produced"
     )
+    if wants_xlsx(request):
+        return xlsx_response(_("Batches"), _("Batches"), BATCH_COLUMNS, state.queryset)
     several = sees_all_batches(access) or access.is_commune_officer
     return render(
         request,
@@ -365,6 +393,8 @@ def location_list(request: HttpRequest) -> HttpResponse:
         sort_options=LOCATION_SORT,
         default_sort="name",
     )
+    if wants_xlsx(request):
+        return xlsx_response(_("Places"), _("Places"), LOCATION_COLUMNS, state.queryset)
     several = sees_all_batches(access) or access.is_commune_officer
     return render(
         request,

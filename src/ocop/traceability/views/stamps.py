@@ -12,12 +12,13 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from ocop.accounts.rules import access_for
 from ocop.core.forms import add_service_errors
 from ocop.core.pdf import pdf_response
+from ocop.core.xlsx import Column, wants_xlsx, xlsx_response
 from ocop.evaluation.services.refusals import NotAllowed, WrongState
 from ocop.traceability.enums import BatchStatus, StampStatus
 from ocop.traceability.forms import IssueStampsForm, LabelForm, StampStatusForm
@@ -36,6 +37,19 @@ from ocop.traceability.queries.stamps import printable_stamps, stamp_summary, st
 from ocop.traceability.services.stamps import change_stamp_status, issue_stamps, max_per_issue
 
 PER_PAGE = 50
+
+
+def stamp_columns(batch: Batch) -> list[Column]:
+    """The stamps' spreadsheet: what the list shows, with each stamp's Digital Link."""
+    return [
+        Column(gettext_lazy("Short code"), "short_code"),
+        Column(gettext_lazy("Serial"), "serial", width=24),
+        Column(gettext_lazy("Digital Link"), lambda stamp: stamp_link(stamp, batch.lot), width=60),
+        Column(gettext_lazy("Status"), "get_status_display"),
+        Column(gettext_lazy("Issued at"), "issued_at", kind="datetime"),
+        Column(gettext_lazy("Scans"), "scan_count", kind="int"),
+        Column(gettext_lazy("First scanned"), "first_scanned_at", kind="datetime"),
+    ]
 
 
 def stamps_context(request: HttpRequest, batch: Batch, **extra: Any) -> dict[str, Any]:
@@ -77,6 +91,10 @@ def stamps_context(request: HttpRequest, batch: Batch, **extra: Any) -> dict[str
 @require_GET
 def stamp_list(request: HttpRequest, code: str) -> HttpResponse:
     batch = access_batch(request.user, code)
+    if wants_xlsx(request):
+        rows = stamps_of(batch, status=request.GET.get("status", "") or None)
+        title = _("Stamps of batch %(lot)s") % {"lot": batch.lot}
+        return xlsx_response(title, _("Stamps"), stamp_columns(batch), rows)
     return render(request, "traceability/manage/stamps.html", stamps_context(request, batch))
 
 

@@ -16,10 +16,12 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from ocop.accounts.rules import access_for
 from ocop.core.views.lists import list_state
+from ocop.core.xlsx import wants_xlsx, xlsx_response
 from ocop.trade.queries.board import (
     board_producer_of,
     connections_visible_to,
@@ -33,6 +35,7 @@ from ocop.trade.queries.buyers import buyer_of
 from ocop.trade.queries.matching import matches_for_producer
 from ocop.trade.queries.statistics import trade_figures
 from ocop.trade.rules import is_trade_official, producer_organisations, uses_board
+from ocop.trade.views.demands import LIST_COLUMNS as DEMAND_COLUMNS
 
 # How many of the newest open demands are matched against a producer's products on its home.
 FIT_SCAN = 200
@@ -46,6 +49,21 @@ def home(request: HttpRequest) -> HttpResponse:
     if not uses_board(access):
         return render(request, "trade/board/landing.html", {"buyer": buyer_of(access)})
     context: dict[str, Any] = {"official": is_trade_official(access)}
+    producer = board_producer_of(access)
+    if producer is not None or context["official"]:
+        demands = demands_visible_to(access)
+        if producer is not None:
+            demands = demands.filter(pk__in=open_demands().values("pk"))
+        context["state"] = list_state(
+            request,
+            with_demand_columns(demands),
+            sort_options=SORT_OPTIONS,
+            default_sort="created",
+            per_page=RECENT if context["official"] else 25,
+        )
+        if wants_xlsx(request):
+            rows = context["state"].queryset
+            return xlsx_response(_("Demands"), _("Demands"), DEMAND_COLUMNS, rows)
     recent_connections = with_connection_columns(connections_visible_to(access)).order_by(
         "-created_at", "-pk"
     )[:RECENT]
@@ -56,7 +74,6 @@ def home(request: HttpRequest) -> HttpResponse:
         context["my_demands"] = list(
             with_demand_columns(buyer.demands.all()).order_by("-created_at", "-pk")[:RECENT]
         )
-    producer = board_producer_of(access)
     if producer is not None:
         context["producer"] = producer
         scanned = list(
@@ -72,17 +89,6 @@ def home(request: HttpRequest) -> HttpResponse:
         )
     elif producer_organisations(access):
         context["producer_pending"] = True
-    if producer is not None or context["official"]:
-        demands = demands_visible_to(access)
-        if producer is not None:
-            demands = demands.filter(pk__in=open_demands().values("pk"))
-        context["state"] = list_state(
-            request,
-            with_demand_columns(demands),
-            sort_options=SORT_OPTIONS,
-            default_sort="created",
-            per_page=RECENT if context["official"] else 25,
-        )
     if context["official"]:
         context["figures"] = trade_figures(access)
     return render(request, "trade/board/home.html", context)

@@ -20,6 +20,7 @@ from ocop.accounts.rules import access_for
 from ocop.core.forms import add_service_errors
 from ocop.core.queries.activity import history_for
 from ocop.core.views.lists import list_state
+from ocop.core.xlsx import Column, wants_xlsx, xlsx_response
 from ocop.evaluation.services.refusals import NotAllowed, Refusal
 from ocop.geo.queries.gazetteer import commune_choices
 from ocop.producers.forms import AccountForm, attach_errors
@@ -48,6 +49,19 @@ SORT_OPTIONS: dict[str, tuple[Any, Any]] = {
     "created": ("-created_at", gettext_lazy("Newest first")),
     "status": (["status", "name_folded"], gettext_lazy("Status")),
 }
+LIST_COLUMNS = [
+    Column(gettext_lazy("Code"), "code"),
+    Column(gettext_lazy("Name"), "name", width=36),
+    Column(gettext_lazy("Kind"), "get_kind_display"),
+    Column(gettext_lazy("Tax code (MST)"), "tax_code"),
+    Column(gettext_lazy("Address"), "address", width=36),
+    Column(gettext_lazy("Commune"), "commune.name", width=24),
+    Column(gettext_lazy("Contact person"), "contact_name", width=24),
+    Column(gettext_lazy("Phone"), "phone"),
+    Column(gettext_lazy("E-mail"), "email", width=24),
+    Column(gettext_lazy("Registered on"), "created_at", kind="date"),
+    Column(gettext_lazy("Status"), "get_status_display"),
+]
 
 # action -> (target status, reason required, label, the status it starts from)
 STATUS_ACTIONS: dict[str, tuple[str, bool, Any, tuple[str, ...]]] = {
@@ -139,6 +153,8 @@ def buyer_list(request: HttpRequest) -> HttpResponse:
         sort_options=SORT_OPTIONS,
         default_sort="name",
     )
+    if wants_xlsx(request):
+        return xlsx_response(_("Buyers"), _("Buyers"), LIST_COLUMNS, state.queryset)
     return render(
         request,
         "trade/buyers/list.html",

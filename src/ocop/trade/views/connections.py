@@ -21,6 +21,7 @@ from ocop.catalog.queries.listing import listed_entries
 from ocop.core.forms import add_service_errors
 from ocop.core.queries.activity import history_for
 from ocop.core.views.lists import list_state
+from ocop.core.xlsx import Column, wants_xlsx, xlsx_response
 from ocop.evaluation.services.refusals import NotAllowed, Refusal
 from ocop.geo.queries.gazetteer import commune_choices
 from ocop.products.models import Product
@@ -52,6 +53,18 @@ SORT_OPTIONS: dict[str, tuple[Any, Any]] = {
     "created": (["-created_at"], gettext_lazy("Newest first")),
     "changed": (["-status_changed_at", "-created_at"], gettext_lazy("Last change")),
 }
+LIST_COLUMNS = [
+    Column(gettext_lazy("Connection"), "code"),
+    Column(gettext_lazy("Buyer"), "buyer.name", width=30),
+    Column(gettext_lazy("Producer"), "producer.name", width=30),
+    Column(gettext_lazy("Producer's commune"), "producer.commune.name", width=24),
+    Column(gettext_lazy("Product"), "product.name", width=30),
+    Column(gettext_lazy("Demand"), "demand.title", width=30),
+    Column(gettext_lazy("Offer"), "offer.code"),
+    Column(gettext_lazy("Sent on"), "created_at", kind="datetime"),
+    Column(gettext_lazy("Status"), "get_status_display"),
+    Column(gettext_lazy("Status changed at"), "status_changed_at", kind="datetime"),
+]
 
 
 @login_required
@@ -74,6 +87,8 @@ def connection_list(request: HttpRequest) -> HttpResponse:
         demand=raw["demand"],
     )
     state = list_state(request, queryset, sort_options=SORT_OPTIONS, default_sort="created")
+    if wants_xlsx(request):
+        return xlsx_response(_("Connections"), _("Connections"), LIST_COLUMNS, state.queryset)
     official = is_trade_official(access)
     return render(
         request,

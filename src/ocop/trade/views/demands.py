@@ -18,6 +18,7 @@ from ocop.accounts.rules import access_for
 from ocop.core.forms import add_service_errors
 from ocop.core.queries.activity import history_for
 from ocop.core.views.lists import list_state
+from ocop.core.xlsx import Column, wants_xlsx, xlsx_response
 from ocop.evaluation.services.refusals import NotAllowed, Refusal
 from ocop.trade.enums import BuyerStatus, DemandStatus
 from ocop.trade.forms import DemandForm
@@ -50,6 +51,20 @@ SORT_OPTIONS: dict[str, tuple[Any, Any]] = {
     "start": (["period_start", "-created_at"], gettext_lazy("Period")),
     "title": (["title"], gettext_lazy("Title")),
 }
+LIST_COLUMNS = [
+    Column(gettext_lazy("Code"), "code"),
+    Column(gettext_lazy("Demand"), "title", width=40),
+    Column(gettext_lazy("Buyer"), "buyer.name", width=30),
+    Column(gettext_lazy("Product group"), "group_name", width=24),
+    Column(gettext_lazy("Keywords"), "keywords", width=24),
+    Column(gettext_lazy("Quantity"), "quantity", kind="decimal"),
+    Column(gettext_lazy("Unit"), "unit"),
+    Column(gettext_lazy("From"), "period_start", kind="date"),
+    Column(gettext_lazy("Until"), "period_end", kind="date"),
+    Column(gettext_lazy("Least stars"), "min_stars", kind="int"),
+    Column(gettext_lazy("Status"), "get_status_display"),
+    Column(gettext_lazy("Posted on"), "created_at", kind="date"),
+]
 # action -> (target status, label, the statuses it starts from)
 STATUS_ACTIONS: dict[str, tuple[str, Any, tuple[str, ...]]] = {
     "close": (DemandStatus.CLOSED, gettext_lazy("Close (filled)"), (DemandStatus.OPEN,)),
@@ -78,6 +93,8 @@ def demand_list(request: HttpRequest) -> HttpResponse:
         sort_options=SORT_OPTIONS,
         default_sort="created",
     )
+    if wants_xlsx(request):
+        return xlsx_response(_("Demands"), _("Demands"), LIST_COLUMNS, state.queryset)
     buyer = buyer_of(access)
     return render(
         request,

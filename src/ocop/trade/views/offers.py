@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -20,6 +20,7 @@ from ocop.catalog.queries.listing import listed_entries
 from ocop.core.forms import add_service_errors
 from ocop.core.queries.activity import history_for
 from ocop.core.views.lists import list_state
+from ocop.core.xlsx import Column, wants_xlsx, xlsx_response, yes_no
 from ocop.evaluation.services.refusals import NotAllowed, Refusal
 from ocop.products.enums import ProductStatus
 from ocop.products.models import Product
@@ -46,6 +47,24 @@ SORT_OPTIONS: dict[str, tuple[Any, Any]] = {
     "created": (["-created_at"], gettext_lazy("Newest first")),
     "product": (["product__name_folded"], gettext_lazy("Product")),
 }
+LIST_COLUMNS = [
+    Column(gettext_lazy("Code"), "code"),
+    Column(gettext_lazy("Product"), "product.name", width=36),
+    Column(gettext_lazy("Product code"), "product.code"),
+    Column(gettext_lazy("Producer"), "producer.name", width=36),
+    Column(gettext_lazy("Commune or ward"), "producer.commune.name", width=24),
+    Column(gettext_lazy("In the OCOP catalogue"), lambda offer: yes_no(offer.listed)),
+    Column(gettext_lazy("Capacity per month"), "capacity_per_month", kind="decimal"),
+    Column(gettext_lazy("Unit"), "unit"),
+    Column(
+        gettext_lazy("Season (months)"),
+        lambda offer: ", ".join(str(month) for month in offer.season_months or []),
+    ),
+    Column(gettext_lazy("Lowest price (VND)"), "price_min", kind="decimal", decimals=0),
+    Column(gettext_lazy("Highest price (VND)"), "price_max", kind="decimal", decimals=0),
+    Column(gettext_lazy("Status"), "get_status_display"),
+    Column(gettext_lazy("Posted on"), "created_at", kind="date"),
+]
 STATUS_ACTIONS: dict[str, tuple[str, Any, str]] = {
     "close": (OfferStatus.CLOSED, gettext_lazy("Close the offer"), OfferStatus.OPEN),
     "reopen": (OfferStatus.OPEN, gettext_lazy("Reopen the offer"), OfferStatus.CLOSED),
@@ -81,6 +100,10 @@ def offer_list(request: HttpRequest) -> HttpResponse:
         unit=unit_from_key(request.GET.get("commune", "").strip()),
     )
     state = list_state(request, queryset, sort_options=SORT_OPTIONS, default_sort="created")
+    if wants_xlsx(request):
+        listed = listed_entries(timezone.localdate()).filter(product_id=OuterRef("product_id"))
+        rows = state.queryset.annotate(listed=Exists(listed))
+        return xlsx_response(_("Offers"), _("Offers"), LIST_COLUMNS, rows)
     offers = state.items
     listed = listed_product_ids([offer.product_id for offer in offers])
     return render(

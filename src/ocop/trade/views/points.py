@@ -23,6 +23,7 @@ from ocop.accounts.rules import access_for
 from ocop.core.forms import add_service_errors
 from ocop.core.queries.activity import history_for
 from ocop.core.views.lists import list_state
+from ocop.core.xlsx import Column, wants_xlsx, xlsx_response
 from ocop.evaluation.services.refusals import NotAllowed, WrongState
 from ocop.products.models import Product
 from ocop.trade.enums import PointOfSaleKind, PointOfSaleStatus
@@ -60,6 +61,33 @@ SORT_OPTIONS: dict[str, tuple[Any, Any]] = {
     "commune": (["commune__name_folded", "name_folded"], gettext_lazy("Commune or ward")),
     "updated": (["-updated_at"], gettext_lazy("Last changed")),
 }
+DIRECTORY_COLUMNS = [
+    Column(gettext_lazy("Code"), "code"),
+    Column(gettext_lazy("Name"), "name", width=36),
+    Column(gettext_lazy("Kind"), "get_kind_display"),
+    Column(gettext_lazy("Address"), "address", width=36),
+    Column(gettext_lazy("Commune or ward"), "commune.name", width=24),
+    Column(gettext_lazy("Opening hours"), "opening_hours"),
+    Column(gettext_lazy("Phone"), "phone"),
+    Column(gettext_lazy("E-mail"), "email", width=24),
+    Column(gettext_lazy("From"), "starts_on", kind="date"),
+    Column(gettext_lazy("Until"), "ends_on", kind="date"),
+    Column(gettext_lazy("OCOP products"), "product_count", kind="int"),
+]
+MANAGE_COLUMNS = [
+    Column(gettext_lazy("Code"), "code"),
+    Column(gettext_lazy("Name"), "name", width=36),
+    Column(gettext_lazy("Kind"), "get_kind_display"),
+    Column(gettext_lazy("Address"), "address", width=36),
+    Column(gettext_lazy("Commune or ward"), "commune.name", width=24),
+    Column(
+        gettext_lazy("Run by"), lambda point: point.buyer.name if point.buyer else _("the office")
+    ),
+    Column(gettext_lazy("Opening hours"), "opening_hours"),
+    Column(gettext_lazy("Phone"), "phone"),
+    Column(gettext_lazy("OCOP products"), "product_count", kind="int"),
+    Column(gettext_lazy("Status"), "get_status_display"),
+]
 
 
 def _refuse(exc: NotAllowed) -> PermissionDenied:
@@ -74,6 +102,9 @@ def directory(request: HttpRequest) -> HttpResponse:
     """/diem-ban/: the open points, grouped by commune (by name), filtered by kind, commune and
     name; a page at a time, the same number of queries for 1 or 500 points."""
     filters = DirectoryFilters.from_query(request.GET)
+    if wants_xlsx(request):
+        title = _("OCOP points of sale")
+        return xlsx_response(title, title, DIRECTORY_COLUMNS, directory_points(filters))
     page = Paginator(directory_points(filters), DIRECTORY_PER_PAGE).get_page(
         request.GET.get("page")
     )
@@ -134,6 +165,9 @@ def manage_list(request: HttpRequest) -> HttpResponse:
         sort_options=SORT_OPTIONS,
         default_sort="name",
     )
+    if wants_xlsx(request):
+        title = _("Points of sale")
+        return xlsx_response(title, title, MANAGE_COLUMNS, state.queryset)
     return render(
         request,
         "trade/points/manage_list.html",
