@@ -9,6 +9,7 @@ is sent to sign in)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -103,6 +104,32 @@ def _refusal_response(request: HttpRequest, exc: ValidationError, code: str) -> 
     else:
         messages.error(request, " ".join(str(m) for m in exc.messages))
     return redirect("reports:course", code=code)
+
+
+def _save_for_course(
+    request: HttpRequest,
+    form: Any,
+    course: Any,
+    save: Callable[[], Any],
+    *,
+    message: str,
+    then: str = "reports:course",
+) -> HttpResponse | None:
+    """Run `save` (a service call) for a valid form of a course's page: on success the message
+    and a redirect to `then`; a refusal of the course's state goes back to the course with its
+    message; the service's field errors go onto the form (None: show the form again); a
+    NotAllowed is a 403."""
+    try:
+        save()
+    except WrongState as exc:
+        return _refusal_response(request, exc, course.code)
+    except NotAllowed as exc:
+        raise PermissionDenied(exc.text) from None
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+        return None
+    messages.success(request, message)
+    return redirect(then, code=course.code)
 
 
 # --- the list ---------------------------------------------------------------------------------
@@ -302,17 +329,15 @@ def session_create(request: HttpRequest, code: str) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            try:
-                add_session(actor=request.user, course=course, **form.cleaned_data)
-            except WrongState as exc:
-                return _refusal_response(request, exc, course.code)
-            except NotAllowed as exc:
-                raise PermissionDenied(exc.text) from None
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, _("The session is added."))
-                return redirect("reports:course", code=course.code)
+            done = _save_for_course(
+                request,
+                form,
+                course,
+                lambda: add_session(actor=request.user, course=course, **form.cleaned_data),
+                message=_("The session is added."),
+            )
+            if done is not None:
+                return done
         status = 422
     return render(
         request,
@@ -331,22 +356,18 @@ def participant_create(request: HttpRequest, code: str) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            try:
-                add_participant(actor=request.user, course=course, **form.cleaned_data)
-            except WrongState as exc:
-                return _refusal_response(request, exc, course.code)
-            except NotAllowed as exc:
-                raise PermissionDenied(exc.text) from None
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(
-                    request,
-                    _("%(name)s is enrolled.") % {"name": form.cleaned_data["full_name"]},
-                )
-                if "another" in request.POST:
-                    return redirect("reports:participant_create", code=course.code)
-                return redirect("reports:course", code=course.code)
+            done = _save_for_course(
+                request,
+                form,
+                course,
+                lambda: add_participant(actor=request.user, course=course, **form.cleaned_data),
+                message=_("%(name)s is enrolled.") % {"name": form.cleaned_data["full_name"]},
+                then=(
+                    "reports:participant_create" if "another" in request.POST else "reports:course"
+                ),
+            )
+            if done is not None:
+                return done
         status = 422
     return render(
         request,
@@ -375,19 +396,17 @@ def attendance(request: HttpRequest, code: str, session: int) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            try:
-                record_attendance(
+            done = _save_for_course(
+                request,
+                form,
+                course,
+                lambda: record_attendance(
                     actor=request.user, session=the_session, present=form.present_participants()
-                )
-            except WrongState as exc:
-                return _refusal_response(request, exc, course.code)
-            except NotAllowed as exc:
-                raise PermissionDenied(exc.text) from None
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, _("The attendance is saved."))
-                return redirect("reports:course", code=course.code)
+                ),
+                message=_("The attendance is saved."),
+            )
+            if done is not None:
+                return done
         status = 422
     return render(
         request,
