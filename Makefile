@@ -12,13 +12,15 @@ PYTEST_WORKERS ?= 2
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/ocop
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help install system-deps browser-deps messages compilemessages demo serve run test test-sqlite test-postgres lint fmt typecheck check-migrations clean
+.PHONY: help install system-deps browser-deps messages compilemessages demo serve run test test-sqlite test-postgres lint fmt typecheck check-migrations clean backup restore
 
 help:
 	@echo "make run      install, load the Hà Nội demo data, serve on http://$(HOST):$(PORT)"
 	@echo "make test     the whole test suite on SQLite, then on PostgreSQL"
 	@echo "make lint     ruff, formatting, mypy on services, makemigrations --check"
 	@echo "make install | demo | serve | messages | fmt | system-deps"
+	@echo "make backup   the database and uploads to var/backups/ (OUTPUT=path, KEEP=n)"
+	@echo "make restore FILE=var/backups/ocop-….sqlite3|.dump  (asks first; YES=1 to skip)"
 
 $(BIN)/ocop: pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is needed (set PYTHON=...)"; exit 1; }
@@ -85,6 +87,19 @@ test-postgres: install
 	else \
 	  echo "PostgreSQL is not reachable at $$url: skipping the PostgreSQL run (set DATABASE_URL)."; \
 	fi
+
+# Recompute council results, certificates and states from their records (docs/admin/integrity.md).
+.PHONY: verify
+verify: install
+	$(BIN)/ocop verify
+
+# Backups (docs/admin/backup.md): SQLite's online backup or pg_dump, plus the uploaded files.
+backup: install
+	$(BIN)/ocop backup $(if $(OUTPUT),--output "$(OUTPUT)") $(if $(KEEP),--keep $(KEEP))
+
+restore: install
+	@test -n "$(FILE)" || { echo "Name the backup: make restore FILE=var/backups/ocop-….sqlite3"; exit 1; }
+	$(BIN)/ocop restore "$(FILE)" $(if $(YES),--yes)
 
 lint: install
 	$(BIN)/ruff check .

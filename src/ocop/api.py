@@ -15,6 +15,7 @@ from ninja import NinjaAPI, Swagger
 from ninja.security import APIKeyCookie, HttpBearer
 
 from ocop.accounts.services.tokens import authenticate_token
+from ocop.core.parsing import StrictJsonParser
 from ocop.core.problems import install
 
 
@@ -59,6 +60,7 @@ api = NinjaAPI(
     "Errors are RFC 9457 problem details (application/problem+json).",
     urls_namespace="api",
     auth=AUTH,
+    parser=StrictJsonParser(),
     docs_url="/docs",
     # validatorUrl None: Swagger UI would otherwise load a badge from an outside validator.
     docs=Swagger(settings={"validatorUrl": None, "persistAuthorization": False}),

@@ -95,6 +95,8 @@ INSTALLED_APPS = [
     "ninja",
     "django_tasks",
     "django_tasks_db",
+    "django_otp",  # second factor (TOTP): sign-in step and profile pages in ocop.accounts
+    "django_otp.plugins.otp_totp",
     "ocop.core",
     "ocop.accounts",
     "ocop.geo",
@@ -114,9 +116,12 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",  # static files before anything touches the session
     "django.contrib.sessions.middleware.SessionMiddleware",  # the locale middleware reads the session
     "ocop.core.middleware.VietnameseFirstLocaleMiddleware",  # vi unless the switch chose en; early
+    "ocop.core.middleware.NulGuardMiddleware",  # 400 for NUL in the path or query string
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): the second factor
+    "ocop.accounts.middleware.SecondFactorRequiredMiddleware",  # OCOP_TOTP_REQUIRED_ROLES
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "ocop.core.middleware.SecurityHeadersMiddleware",  # CSP and permissions policy on every page
@@ -214,6 +219,12 @@ API_TOKEN_TTL_DAYS = env_int("OCOP_API_TOKEN_TTL_DAYS", 90)  # 0: tokens never e
 # username from one address, further attempts are refused until the window has passed.
 LOGIN_FAILURE_LIMIT = env_int("OCOP_LOGIN_FAILURE_LIMIT", 10)
 LOGIN_FAILURE_WINDOW_MINUTES = env_int("OCOP_LOGIN_FAILURE_WINDOW_MINUTES", 15)
+# Second factor (TOTP, django-otp): users holding one of these roles (Role values, comma-separated,
+# e.g. "province_officer,council_chair,approver") must set up an authenticator app before they can
+# use the web pages. API bearer tokens are not affected. Empty: the second factor is optional.
+OCOP_TOTP_REQUIRED_ROLES = env_list("OCOP_TOTP_REQUIRED_ROLES")
+OTP_TOTP_ISSUER = "OCOP"  # the name authenticator apps show beside the account
+OCOP_TOTP_PENDING_MINUTES = 5  # how long the code step waits after a correct password
 
 # --- Certificates -----------------------------------------------------------------------------
 # The key of the verification codes printed on certificates (HMAC). Defaults to SECRET_KEY; set
@@ -281,6 +292,9 @@ WHITENOISE_USE_FINDERS = DEBUG
 MEDIA_ROOT = Path(env_str("OCOP_MEDIA_ROOT", str(DATA_DIR / "media"))).resolve()
 MEDIA_URL = "/_media-not-served/"
 UPLOAD_MAX_BYTES = env_int("OCOP_UPLOAD_MAX_MB", 10) * 1024 * 1024
+# Photos are decoded and re-encoded without their metadata (EXIF/GPS, XMP, comments); larger
+# images than this are refused before decoding (decompression bombs).
+UPLOAD_MAX_PIXELS = env_int("OCOP_UPLOAD_MAX_MEGAPIXELS", 40) * 1_000_000
 PRODUCT_PHOTOS_MAX = env_int("OCOP_PRODUCT_PHOTOS_MAX", 10)  # photos per product
 # Spreadsheet imports (reports): the largest XLSX and the most data rows one import takes (an
 # upload through the page is also bounded by OCOP_UPLOAD_MAX_MB).

@@ -155,3 +155,19 @@ def both(django_db_setup, django_db_blocker) -> tuple[ImportResult, ImportResult
         results = (import_criteria(path=QD26_FILE), import_criteria(path=QD1048_FILE))
         yield results
         transaction.set_rollback(True)
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """The API fuzzing's figures (tests/security/test_api_fuzz.py), summed over the workers."""
+    totals = {"fuzz_examples": 0, "fuzz_5xx": 0}
+    for reports in terminalreporter.stats.values():
+        for report in reports:
+            if getattr(report, "when", None) != "call":
+                continue
+            for name, value in getattr(report, "user_properties", ()):
+                if name in totals:
+                    totals[name] += value
+    if totals["fuzz_examples"]:
+        terminalreporter.write_line(
+            f"schemathesis: {totals['fuzz_examples']} examples run, {totals['fuzz_5xx']} 5xx seen"
+        )

@@ -6,9 +6,21 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from ocop.accounts.forms import AdminLoginForm
 from ocop.accounts.models import ApiToken, Membership, Organisation, User
 from ocop.accounts.services.tokens import revoke_api_tokens
+from ocop.accounts.services.totp import reset_totp
+
+# The admin's own sign-in page uses the same throttle and is closed to accounts with a second
+# factor (they sign in on the platform's page, which asks for the code).
+admin.site.login_form = AdminLoginForm
+
+# Devices are set up by their owner and reset with the action on users; the admin never shows
+# the secret keys (django-otp registers a page that would).
+if admin.site.is_registered(TOTPDevice):
+    admin.site.unregister(TOTPDevice)
 
 
 class MembershipInline(admin.TabularInline):
@@ -23,6 +35,26 @@ class OcopUserAdmin(UserAdmin):
     list_display = ("username", "full_name", "email", "is_active", "is_superuser")
     search_fields = ("username", "full_name", "email")
     inlines = [MembershipInline]
+    actions = ["reset_second_factor"]
+
+    @admin.action(
+        description=_("Reset two-step verification (a lost phone)"), permissions=["change"]
+    )
+    def reset_second_factor(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        count = 0
+        for user in queryset:
+            if reset_totp(actor=request.user, user=user):
+                count += 1
+        self.message_user(
+            request,
+            ngettext(
+                "Two-step verification was reset for %(count)d user.",
+                "Two-step verification was reset for %(count)d users.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
 
 
 @admin.register(Organisation)

@@ -7,7 +7,14 @@ from ninja import Router, Status
 from ocop.accounts.queries.users import memberships_of
 from ocop.accounts.schemas import MeOut, MyOrganisationOut, TokenIn, TokenOut
 from ocop.accounts.services.tokens import issue_api_token, revoke_api_tokens
-from ocop.accounts.throttle import LoginThrottled, authenticate_limited
+from ocop.accounts.services.totp import check_code, confirmed_device
+from ocop.accounts.throttle import (
+    LoginThrottled,
+    authenticate_limited,
+    clear_failures,
+    record_failure,
+)
+from ocop.core.http import client_ip
 from ocop.core.problems import WWW_AUTHENTICATE, Problem, ProblemOut
 
 router = Router(tags=["auth"])
@@ -19,7 +26,8 @@ router = Router(tags=["auth"])
     auth=None,
     summary="Exchange username and password for a token",
     description="The token is shown once; send it as `Authorization: Bearer <token>`. "
-    "Too many failed attempts for one username from one address answer 429 for a while.",
+    "Too many failed attempts for one username from one address answer 429 for a while. "
+    "An account with two-step verification also sends the current 6-digit code as `otp`.",
 )
 def create_token(request: HttpRequest, payload: TokenIn):
     try:
@@ -38,6 +46,18 @@ def create_token(request: HttpRequest, payload: TokenIn):
             kind="invalid-credentials",
             headers={"WWW-Authenticate": WWW_AUTHENTICATE},
         )
+    device = confirmed_device(user)
+    if device is not None:  # the password alone never gives a token to such an account
+        ip = client_ip(request)
+        if not check_code(device, payload.otp):
+            record_failure(payload.username, ip)
+            raise Problem(
+                401,
+                _("This account uses two-step verification: send the current code as “otp”."),
+                kind="second-factor-required",
+                headers={"WWW-Authenticate": WWW_AUTHENTICATE},
+            )
+        clear_failures(payload.username, ip)
     token, raw = issue_api_token(user=user, name=payload.name or "api")
     return Status(201, TokenOut(token=raw, expires_at=token.expires_at))
 

@@ -9,6 +9,7 @@ class TokenIn(Schema):
     username: str
     password: str
     name: str = ""
+    otp: str = ""  # the 6-digit code of an account with two-step verification
 
 
 class TokenOut(Schema):

@@ -15,6 +15,7 @@ from django.http import HttpRequest
 from django.utils.translation import ngettext
 
 from ocop.accounts.models import User
+from ocop.accounts.services.totp import has_second_factor
 from ocop.core.http import client_ip
 from ocop.core.text import nfc
 
@@ -65,15 +66,29 @@ def record_failure(username: str, ip: str) -> int:
     return count
 
 
-def authenticate_limited(request: HttpRequest, username: str, password: str) -> User | None:
-    """The user with these credentials, or None. Raises LoginThrottled, before checking the
-    password, once the username has failed too often from this address."""
-    ip = client_ip(request)
+def ensure_not_throttled(username: str, ip: str) -> None:
+    """Raise LoginThrottled once the username has failed too often from this address."""
     if failures(username, ip) >= settings.LOGIN_FAILURE_LIMIT:
         raise LoginThrottled(_window_seconds())
+
+
+def clear_failures(username: str, ip: str) -> None:
+    cache.delete(failure_key(username, ip))
+
+
+def authenticate_limited(request: HttpRequest, username: str, password: str) -> User | None:
+    """The user with these credentials, or None. Raises LoginThrottled, before checking the
+    password, once the username has failed too often from this address.
+
+    A right password clears the count, except for a user with a second factor: then only the
+    right code does (`ocop.accounts.views.totp`), so that wrong codes keep adding up between
+    two correct passwords."""
+    ip = client_ip(request)
+    ensure_not_throttled(username, ip)
     user = cast(User | None, authenticate(request, username=username, password=password))
     if user is None:
         record_failure(username, ip)
         return None
-    cache.delete(failure_key(username, ip))
+    if not has_second_factor(user):
+        clear_failures(username, ip)
     return user

@@ -1,11 +1,12 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from ocop.accounts.views import auth, profile
+from ocop.accounts.views import auth, profile, totp
 
 app_name = "accounts"
 urlpatterns = [
     path("dang-nhap/", auth.LoginView.as_view(), name="login"),
+    path("dang-nhap/ma-xac-thuc/", totp.login_code, name="login_code"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "quen-mat-khau/",
@@ -48,4 +49,6 @@ urlpatterns = [
     path("ho-so/", profile.profile, name="profile"),
     path("ho-so/token/", profile.issue_token, name="issue_token"),
     path("ho-so/token/thu-hoi/", profile.revoke_token, name="revoke_token"),
+    path("ho-so/xac-thuc-hai-buoc/", totp.totp_setup, name="totp_setup"),
+    path("ho-so/xac-thuc-hai-buoc/tat/", totp.totp_disable, name="totp_disable"),
 ]

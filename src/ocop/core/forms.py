@@ -6,14 +6,27 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.translation import gettext_lazy as _
 
-from ocop.core.text import nfc
+from ocop.core.text import has_forbidden_characters, nfc
+
+FORBIDDEN_TEXT_MESSAGE = _("Remove the control or invisible characters from this text.")
+
+
+def _contains_forbidden(value: Any) -> bool:
+    if isinstance(value, str):
+        return has_forbidden_characters(value)
+    if isinstance(value, (list, tuple)):
+        return any(_contains_forbidden(item) for item in value)
+    return False
 
 
 class NFCFormMixin:
     """Normalise every submitted value to NFC before the fields see it (the `raw_fields`, such as
     passwords, excepted), so that a name typed in decomposed form is stored, compared and searched
-    as the composed one."""
+    as the composed one; and refuse, on its field, a value holding control or invisible characters
+    (`ocop.core.text.FORBIDDEN_CHARACTERS`: NUL, ESC, C1, direction overrides, zero-width space,
+    BOM; tabs and line breaks stay allowed), with the message the API gives."""
 
     raw_fields: tuple[str, ...] = ()
 
@@ -29,6 +42,19 @@ class NFCFormMixin:
             else:
                 data = {key: value if key in raw else nfc(value) for key, value in data.items()}
         super().__init__(data, *args, **kwargs)  # type: ignore[call-arg]
+
+    def _clean_fields(self) -> None:
+        super()._clean_fields()  # type: ignore[misc]
+        form: Any = self
+        for name, field in form.fields.items():
+            if name in self.raw_fields or field.disabled:
+                continue
+            value = field.widget.value_from_datadict(form.data, form.files, form.add_prefix(name))
+            if _contains_forbidden(value):
+                # this error replaces the field's own (such as Django's "Null characters are not
+                # allowed."), and the value never reaches clean() or the services
+                form._errors.pop(name, None)
+                form.add_error(name, FORBIDDEN_TEXT_MESSAGE)
 
 
 class NFCForm(NFCFormMixin, forms.Form):

@@ -86,6 +86,11 @@ VERBS: dict[str, Any] = {
     "decide": pgettext_lazy("history", "decided"),
     "plan": pgettext_lazy("history", "planned"),
     "cancel": pgettext_lazy("history", "cancelled"),
+    # Accounts: the TOTP second factor (issue 9).
+    "totp_start": pgettext_lazy("history", "two-step verification set-up started"),
+    "totp_enable": pgettext_lazy("history", "two-step verification turned on"),
+    "totp_disable": pgettext_lazy("history", "two-step verification turned off"),
+    "totp_reset": pgettext_lazy("history", "two-step verification reset by an administrator"),
     # Traceability: EPCIS capture jobs.
     "capture": pgettext_lazy("history", "captured"),
     # Traceability: batches, their inputs and stamps, the steps recorded on the forms.

@@ -137,7 +137,63 @@ def django_errors(exc: DjangoValidationError) -> list[dict[str, Any]]:
     return [{"field": None, "message": message} for message in exc.messages]
 
 
+# Problems an operation can answer besides the ones it declares, documented in the OpenAPI schema
+# for every operation by `document_problems` (what each error status needs of the operation).
+def _problem_statuses(method: str, operation: dict[str, Any]) -> set[int]:
+    parameters = operation.get("parameters") or []
+    secured = bool(operation.get("security"))
+    statuses: set[int] = set()
+    if secured:
+        statuses |= {401, 403}
+    if parameters or operation.get("requestBody"):
+        statuses.add(422)
+    if any(p.get("in") == "path" for p in parameters) or (secured and 422 in statuses):
+        statuses.add(404)  # a code in the path, the query or the body names nothing visible
+    if operation.get("requestBody"):
+        statuses.add(400)  # a body that is not JSON, or too large
+    if secured and method != "get":
+        statuses.add(409)  # a move the object's state forbids
+    return statuses
+
+
+def document_problems(schema: dict[str, Any]) -> dict[str, Any]:
+    """Add the problem+json error responses to every operation of an OpenAPI schema: the ones an
+    endpoint raises (404 of a loader, 403, 409 of a service, 422 of validation) and the ones the
+    plumbing answers before it runs (401, 400 of a body that is not JSON). Declared error
+    responses keep their schema and are answered as `application/problem+json`."""
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    problem_schema = ProblemOut.model_json_schema(ref_template="#/components/schemas/{model}")
+    components.update(problem_schema.pop("$defs", {}))
+    components.setdefault("ProblemOut", problem_schema)
+    ref = {"$ref": "#/components/schemas/ProblemOut"}
+    for operations in schema.get("paths", {}).values():
+        for method, operation in operations.items():
+            responses = operation.setdefault("responses", {})
+            for status in sorted(_problem_statuses(method, operation)):
+                if status not in responses and str(status) not in responses:
+                    responses[status] = {"description": _phrase(status)}
+            for status, response in responses.items():
+                if int(status) < 400:
+                    continue
+                declared = (response.get("content") or {}).get("application/json", {})
+                response["content"] = {
+                    PROBLEM_CONTENT_TYPE: {"schema": declared.get("schema", ref)}
+                }
+    return schema
+
+
 def install(api: NinjaAPI) -> None:
+    from ocop.core.openapi import UniqueComponentsSchema
+
+    def get_openapi_schema(
+        *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> Any:
+        if path_prefix is None:
+            path_prefix = api.get_root_path(path_params or {})
+        return document_problems(UniqueComponentsSchema(api, path_prefix))
+
+    api.get_openapi_schema = get_openapi_schema  # type: ignore[method-assign]
+
     @api.exception_handler(NinjaValidationError)
     def on_validation(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
         errors = []
@@ -199,4 +255,12 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        from ocop.core.parsing import ForbiddenText
+
+        if isinstance(exc.__cause__, ForbiddenText):  # a body with control characters
+            message = _("Remove the control or invisible characters from this text.")
+            errors = [{"field": field, "message": message} for field in exc.__cause__.fields]
+            return problem(
+                request, 422, _("The request is not valid."), kind="validation", errors=errors
+            )
         return problem(request, exc.status_code, str(exc))

@@ -17,7 +17,9 @@ from ocop.reports.models import Plan
 from ocop.reports.queries.dashboard import dashboard_data, limited_scope
 from ocop.reports.queries.plans import (
     access_plan,
+    find_unit,
     in_unit_order,
+    may_see_plans_of,
     plan_url_code,
     plans_visible_to,
     progress_of_plans,
@@ -29,7 +31,7 @@ from ocop.reports.queries.training import (
     course_sessions,
     courses_visible_to,
 )
-from ocop.reports.rules import can_see_reports
+from ocop.reports.rules import can_manage_plans, can_see_reports
 from ocop.reports.schemas import (
     DashboardOut,
     ReportFiltersIn,
@@ -127,12 +129,19 @@ def list_plans(request: HttpRequest, filters: Query[PlanFiltersIn]) -> list[dict
 )
 def put_plan(request: HttpRequest, year: int, unit_code: str, payload: PlanIn) -> Status:
     """Creates the plan (201) or replaces its targets (200). `unit_code`: the unit's official
-    code (resolved in that year) or its key. 403 for officials who do not set plans; 422 for a
+    code (resolved in that year) or its key. 403 for officials who do not set plans but see
+    that unit's plans (404 for the others: a commune officer and another commune); 422 for a
     year out of 2018–2100, a unit unknown that year, negative targets, or 3★+4★+5★ above the
     products target."""
     access = access_for(request.auth)
     if not can_see_reports(access):
         raise Http404
+    if not can_manage_plans(access):
+        # 403 only for an official who sees the plans of that unit; anyone else 404, so that a
+        # commune officer learns nothing about another commune's plan.
+        unit = find_unit(unit_code, year)
+        if unit is None or not may_see_plans_of(access, unit):
+            raise Http404
     existed = Plan.objects.filter(year=year).filter(unit__code=unit_code).exists() or (
         Plan.objects.filter(year=year, unit__key=unit_code).exists()
     )

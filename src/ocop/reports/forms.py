@@ -132,7 +132,7 @@ class CourseForm(NFCForm):
         return data
 
 
-class CourseStatusForm(forms.Form):
+class CourseStatusForm(NFCForm):
     to = forms.ChoiceField(label=_("New status"), choices=TrainingStatus.choices)
     reason = forms.CharField(label=_("Reason"), max_length=500, required=False)
 

@@ -2,10 +2,10 @@
 with the loaders and services of the pages.
 
 Anything the caller may not see answers 404 (existence never leaks); a refusal to someone who
-sees the object is 403 (`forbidden`: an official trying to move a connection, a pending buyer
-posting); a move the state does not allow is 409 (`conflict`); bad input is 422 with the fields
-named (a negative quantity, an end before the start, a string where a number is expected). All
-errors are RFC 9457 problem details.
+sees the object is 403 (`forbidden`: a pending buyer posting); a connection is moved by its two
+parties only, anyone else (officials who read it included) gets 404; a move the state does not
+allow is 409 (`conflict`); bad input is 422 with the fields named (a negative quantity, an end
+before the start, a string where a number is expected). All errors are RFC 9457 problem details.
 
 - `GET/POST /demands`, `GET/PATCH /demands/{code}`, `POST /demands/{code}/status`,
   `GET /demands/{code}/matches` (the buyer's own demands, and officials);
@@ -77,6 +77,11 @@ def refusals_as_problems() -> Iterator[None]:
         yield
     except Refusal as exc:
         raise Problem(exc.status, exc.text, kind=exc.kind) from None
+    except ValidationError as exc:
+        # The services' `delivery_units` is the API's `delivery_area`: name the field sent.
+        if hasattr(exc, "error_dict") and "delivery_units" in exc.error_dict:
+            exc.error_dict["delivery_area"] = exc.error_dict.pop("delivery_units")
+        raise
 
 
 # --- demands ----------------------------------------------------------------------------------
@@ -247,7 +252,7 @@ def get_connection(request: HttpRequest, code: str) -> Connection:
     summary="Move a connection on (its buyer or its producer)",
 )
 def connection_status(request: HttpRequest, code: str, payload: StatusIn) -> Connection:
-    connection = access_connection(request.auth, code)
+    connection = access_connection(request.auth, code, write=True)  # the parties only, else 404
     with refusals_as_problems():
         change_connection_status(
             actor=request.auth, connection=connection, to=payload.status, note=payload.note

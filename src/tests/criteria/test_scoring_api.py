@@ -165,4 +165,4 @@ def test_the_preview_is_in_the_openapi_schema(client):
     schema = client.get("/api/v1/openapi.json").json()
     operation = schema["paths"][URL]["post"]
     assert (operation["tags"], "security" in operation) == (["scoring"], False)
-    assert set(operation["responses"]) == {"200", "422"}
+    assert set(operation["responses"]) == {"200", "400", "422"}  # 400: a body that is not JSON

@@ -297,8 +297,16 @@ def session_council(
 def accepted_dossier(product: Any, round_: Round, *, office: Any, scorecard: Any = None) -> Dossier:
     """A dossier of the product that the commune forwarded (its events recorded), accepted into
     `round_` by the office through the dossiers' service (`accept_dossier`)."""
-    from ocop.evaluation.models import DossierEvent
     from ocop.evaluation.services.dossiers import accept_dossier
+
+    dossier = forwarded_dossier(product, round_, scorecard=scorecard)
+    return accept_dossier(actor=office, dossier=dossier, round=round_)
+
+
+def forwarded_dossier(product: Any, round_: Round, *, scorecard: Any = None) -> Dossier:
+    """A dossier of the product that the commune forwarded to `round_`'s level (its events
+    recorded: created, submitted, forwarded), waiting for the office to accept it."""
+    from ocop.evaluation.models import DossierEvent
 
     if scorecard is None:
         scorecard = product.classification.scorecard
@@ -322,7 +330,7 @@ def accepted_dossier(product: Any, round_: Round, *, office: Any, scorecard: Any
         DossierEvent.objects.create(
             dossier=dossier, from_status=before, to_status=after, level=level
         )
-    return accept_dossier(actor=office, dossier=dossier, round=round_)
+    return dossier
 
 
 def tiny_scorecard() -> tuple[Any, Any]:

@@ -60,3 +60,27 @@ def producer_data(commune, **overrides):
     }
     data.update(overrides)
     return data
+
+
+def producer_form_data(commune, **overrides):
+    """What a person types into the producer form (registration, create, edit)."""
+    data = {
+        "kind": ProducerKind.COOPERATIVE,
+        "name": "Hợp tác xã Mây Tre Phú Vinh",
+        "tax_code": "",
+        "registration_number": "",
+        "registration_date": "",
+        "founded_on": "",
+        "address": "Thôn Phú Vinh",
+        "commune": commune.key,
+        "phone": "",
+        "email": "",
+        "website": "",
+        "representative_name": "Phạm Văn Tùng",
+        "representative_sex": "male",
+        "representative_ethnicity": "Kinh",
+        "workforce_total": "30",
+        "workforce_local": "25",
+    }
+    data.update(overrides)
+    return data

@@ -1,23 +1,33 @@
+import io
 from pathlib import Path
 
 import factory
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
 
-from ocop.core.demo import tiny_png
 from ocop.core.services.uploads import store_upload
 from ocop.products.models import Product, ProductPhoto
 
 from .producers import ProducerFactory
 
-# Headers are what the platform checks (it never decodes images); the rest is filler.
-JPEG_BYTES = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + b"\x00" * 64
-WEBP_BYTES = b"RIFF\x24\x00\x00\x00WEBPVP8 \x18\x00\x00\x00" + b"\x00" * 64
+
+def _image(kind: str, rgb: tuple[int, int, int] = (180, 40, 40), size: int = 4) -> bytes:
+    """A real image as Pillow writes it. The platform decodes every photo and stores it
+    re-encoded without metadata (`ocop.core.services.uploads.clean_image`); a PNG written by
+    Pillow without options comes back byte for byte, so tests can compare what is served."""
+    out = io.BytesIO()
+    Image.new("RGB", (size, size), rgb).save(out, kind)
+    return out.getvalue()
+
+
+JPEG_BYTES = _image("JPEG")
+WEBP_BYTES = _image("WEBP")
 PDF_BYTES = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
 
 
 def png_bytes(rgb: tuple[int, int, int] = (180, 40, 40)) -> bytes:
-    return tiny_png(rgb, size=4)
+    return _image("PNG", rgb)
 
 
 def upload(name: str = "anh.png", content: bytes | None = None, content_type: str = "image/png"):

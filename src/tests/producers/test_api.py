@@ -284,6 +284,22 @@ def test_patch_with_bad_values_answers_422_and_changes_nothing(cast, api):
     assert (cast.prod1.phone, cast.prod1.workforce_local) == ("", 15)
 
 
+def test_a_commune_officer_cannot_move_a_producer_out_of_their_communes(cast, api):
+    """The edit form offers a commune officer their own communes only; the API obeys the same
+    rule (found by the authorisation matrix, issue #9). The office may move it."""
+    path = f"{BASE}/{cast.prod1.code}"
+    response = api(cast.commune).patch(path, {"commune": cast.commune_b.key})
+    assert response.status_code == 422
+    assert problem_fields(response) == ["commune"]
+    cast.prod1.refresh_from_db()
+    assert cast.prod1.commune_id == cast.commune_a.pk
+    assert list(history_for(cast.prod1)) == []
+    response = api(cast.office).patch(path, {"commune": cast.commune_b.key})
+    assert response.status_code == 200
+    cast.prod1.refresh_from_db()
+    assert cast.prod1.commune_id == cast.commune_b.pk
+
+
 @pytest.mark.parametrize("who", ["chair", "approver", "producer1_staff"])
 def test_readers_who_may_not_edit_get_404_on_patch(cast, api, who):
     response = api(getattr(cast, who)).patch(f"{BASE}/{cast.prod1.code}", {"phone": ""})

@@ -12,6 +12,7 @@ from ocop.core.queries.activity import history_for
 from ocop.producers.enums import ProducerKind, ProducerStatus
 from ocop.producers.models import Producer
 from tests.factories.producers import ProducerFactory
+from tests.factories.producers import producer_form_data as form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -19,29 +20,6 @@ STAFF = ["admin", "office", "commune", "chair", "member", "approver"]
 # Users who must not learn that prod1 exists.
 INTRUDERS = ["producer2", "commune2", "buyer", "outsider"]
 ACTIONS = ["approve", "reject", "suspend", "reinstate"]
-
-
-def form_data(commune, **overrides):
-    data = {
-        "kind": ProducerKind.COOPERATIVE,
-        "name": "Hợp tác xã Mây Tre Phú Vinh",
-        "tax_code": "",
-        "registration_number": "",
-        "registration_date": "",
-        "founded_on": "",
-        "address": "Thôn Phú Vinh",
-        "commune": commune.key,
-        "phone": "",
-        "email": "",
-        "website": "",
-        "representative_name": "Phạm Văn Tùng",
-        "representative_sex": "male",
-        "representative_ethnicity": "Kinh",
-        "workforce_total": "30",
-        "workforce_local": "25",
-    }
-    data.update(overrides)
-    return data
 
 
 def url(name, producer):

@@ -364,3 +364,16 @@ def test_loading_the_cycles_again_adds_nothing(demo):
     again = load_cycles_demo(users=users, organisations=organisations, seed=42)
     assert set(again.values()) == {0}
     assert counts() == before
+
+
+def test_ocop_verify_finds_no_mismatch_in_the_whole_demo(demo):
+    """Issue #9: `ocop verify` recomputes every council result, certificate and state of the
+    full demo (2019, 2020 and 2026 cycles) from its records: nothing differs."""
+    from ocop.core.integrity import verify
+
+    report = verify()
+    assert [str(m) for m in report.mismatches] == []
+    assert report.checked["council_result"] >= 700  # the 2019/2020 district and city councils
+    assert report.checked["certificate"] >= 290
+    assert report.checked["sheet"] >= 20
+    assert report.checked["timeline"] == Dossier.objects.count()

@@ -187,6 +187,22 @@ def test_put_plan_permissions(cast, api):
     assert not Plan.objects.exists()
 
 
+def test_put_plan_hides_the_units_the_caller_does_not_see(cast, api):
+    """Commune B's officer may not read commune A's plans: writing one answers 404, as for a
+    plan that does not exist, not 403 (issue #9: a refused object looks like 404). Commune A's
+    officer and a council member read it, and are refused with 403."""
+    plan = PlanFactory(year=2026, unit=cast.commune_a, products_target=12)
+    path = f"/plans/2026/{cast.commune_a.code}"
+    problem = api(cast.commune2)("put", path, {"products_target": 1}, expect=404)
+    assert problem["status"] == 404
+    missing = f"/plans/2026/{cast.commune_b.code}"
+    assert api(cast.commune)("put", missing, {"products_target": 1}, expect=404)["status"] == 404
+    assert api(cast.commune)("put", path, {"products_target": 1}, expect=403)["status"] == 403
+    assert api(cast.member)("put", path, {"products_target": 1}, expect=403)["status"] == 403
+    plan.refresh_from_db()
+    assert plan.products_target == 12
+
+
 # --- training ---------------------------------------------------------------------------------
 
 

@@ -225,6 +225,27 @@ def test_capture_is_for_producers_and_the_office(cast, client_for, who):
     assert CaptureJob.objects.count() == 0
 
 
+@pytest.mark.parametrize("who", ["buyer", "approver", "commune"])
+def test_a_caller_who_may_not_capture_gets_403_whatever_the_body(cast, client_for, who):
+    # The refusal comes before the checks of the body (media type, error behaviour), so the
+    # answer does not depend on what is sent (the authorisation matrix posts a form).
+    client = client_for(getattr(cast, who))
+
+    as_form = client.post(CAPTURE, {"document": "x"})
+    as_text = client.post(CAPTURE, "x", content_type="text/plain")
+
+    assert (as_form.status_code, as_text.status_code) == (403, 403)
+    assert as_form.json()["type"] == "epcisException:SecurityException"
+    assert CaptureJob.objects.count() == 0
+
+
+def test_a_producer_sending_a_form_gets_415(cast, client_for):
+    answer = client_for(cast.producer1).post(CAPTURE, {"document": "x"})
+
+    assert answer.status_code == 415
+    assert CaptureJob.objects.count() == 0
+
+
 def test_a_session_post_needs_its_csrf_token(cast):
     client = Client(enforce_csrf_checks=True)
     client.force_login(cast.office)

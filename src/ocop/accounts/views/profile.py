@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 from ocop.accounts.models import ApiToken
 from ocop.accounts.queries.users import memberships_of
 from ocop.accounts.services.tokens import issue_api_token, revoke_api_tokens
+from ocop.accounts.services.totp import has_second_factor
 
 
 @login_required
@@ -19,7 +20,11 @@ def profile(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/profile.html",
-        {"memberships": memberships_of(request.user), "tokens": tokens},
+        {
+            "memberships": memberships_of(request.user),
+            "tokens": tokens,
+            "second_factor": has_second_factor(request.user),
+        },
     )
 
 
@@ -32,7 +37,12 @@ def issue_token(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/profile.html",
-        {"memberships": memberships_of(request.user), "tokens": tokens, "new_token": raw},
+        {
+            "memberships": memberships_of(request.user),
+            "tokens": tokens,
+            "new_token": raw,
+            "second_factor": has_second_factor(request.user),
+        },
     )
 
 

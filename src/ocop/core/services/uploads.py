@@ -1,13 +1,24 @@
-"""Uploads: a size limit, content sniffing, random stored names, never the client's path."""
+"""Uploads: a size limit, content sniffing, random stored names, never the client's path.
+
+Images (JPEG, PNG, WebP) are decoded and re-encoded through Pillow before they are stored, in
+the same format, with the EXIF orientation applied to the pixels: nothing else of the file
+survives (EXIF with GPS position and camera serials, XMP, comments, PNG text chunks, whatever
+was appended after the image). An image Pillow cannot decode, or larger than UPLOAD_MAX_PIXELS
+(a decompression bomb), is refused.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import re
 import secrets
+import struct
 import time
 import unicodedata
+import warnings
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import partial
@@ -16,10 +27,12 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadhandler import TemporaryFileUploadHandler
 from django.db import transaction
 from django.utils.translation import gettext as _
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from ocop.core.models import StoredFile
 
@@ -114,7 +127,84 @@ def validate_upload(
             _("This file type is not accepted. Accepted types: %(types)s.") % {"types": names},
             code="bad_type",
         )
+    if kind in IMAGE_KINDS:
+        clean_image(upload, kind)
     return kind
+
+
+# The Pillow format of each image kind, and how it is written again.
+PILLOW_FORMATS = {"jpeg": "JPEG", "png": "PNG", "webp": "WEBP"}
+SAVE_OPTIONS: dict[str, dict[str, Any]] = {
+    "jpeg": {"quality": 90, "optimize": True},
+    "png": {},
+    "webp": {"quality": 90},
+}
+_CLEANED = "_ocop_cleaned_image"  # the result, kept on the upload: validated once, stored once
+
+
+def _not_an_image() -> ValidationError:
+    return ValidationError(
+        _("This image cannot be read. Save it again as JPEG, PNG or WebP and upload it."),
+        code="bad_image",
+    )
+
+
+def _too_many_pixels(limit: int) -> ValidationError:
+    return ValidationError(
+        _("The image has too many pixels: the limit is %(limit)s megapixels.")
+        % {"limit": f"{limit / 1e6:g}"},
+        code="too_many_pixels",
+    )
+
+
+def clean_image(upload: Any, kind: str) -> bytes:
+    """The image re-encoded without metadata, or ValidationError (undecodable, too many
+    pixels). The result is kept on the upload object, so that validating then storing the
+    same upload decodes it once."""
+    cached = getattr(upload, _CLEANED, None)
+    if cached is not None and cached[0] == kind:
+        return bytes(cached[1])
+    limit = settings.UPLOAD_MAX_PIXELS
+    upload.seek(0)
+    try:
+        with warnings.catch_warnings():
+            # Pillow's own bomb guard warns (or raises) above Image.MAX_IMAGE_PIXELS: refuse.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(upload, formats=[PILLOW_FORMATS[kind]]) as image:
+                width, height = image.size
+                if width * height > limit:
+                    raise _too_many_pixels(limit)
+                image.load()  # decodes everything: a truncated or corrupt file fails here
+                upright = ImageOps.exif_transpose(image)  # a copy, orientation applied
+                keep: dict[str, Any] = {}
+                if image.info.get("icc_profile"):  # colours, not metadata about the person
+                    keep["icc_profile"] = image.info["icc_profile"]
+                if kind == "png" and "transparency" in image.info:
+                    keep["transparency"] = image.info["transparency"]
+            upright.info = {}  # EXIF, XMP, comments, text chunks: none travels on
+            if kind == "webp" and upright.mode not in {"RGB", "RGBA"}:
+                upright = upright.convert("RGBA" if "A" in upright.getbands() else "RGB")
+            out = io.BytesIO()
+            upright.save(out, PILLOW_FORMATS[kind], **SAVE_OPTIONS[kind], **keep)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise _too_many_pixels(limit) from exc
+    except (
+        UnidentifiedImageError,
+        OSError,
+        SyntaxError,
+        ValueError,
+        EOFError,
+        IndexError,
+        KeyError,
+        struct.error,
+        zlib.error,
+    ) as exc:
+        raise _not_an_image() from exc
+    finally:
+        upload.seek(0)
+    cleaned = out.getvalue()
+    setattr(upload, _CLEANED, (kind, cleaned))
+    return cleaned
 
 
 def store_upload(
@@ -140,9 +230,14 @@ def store_upload(
     upload.seek(0)
     if size > (max_bytes or settings.UPLOAD_MAX_BYTES):  # the bytes, not the declared size
         raise _too_large(size, max_bytes)
+    content: Any = upload
+    if kind in IMAGE_KINDS:  # what is stored is the re-encoded image, without metadata
+        cleaned = clean_image(upload, kind)
+        content = ContentFile(cleaned)
+        digest, size = hashlib.sha256(cleaned), len(cleaned)
     random_name = f"{secrets.token_hex(2)}/{secrets.token_urlsafe(24)}{extension}"
     storage = private_storage()
-    stored_name = storage.save(random_name, upload)
+    stored_name = storage.save(random_name, content)
     try:
         with transaction.atomic():
             return StoredFile.objects.create(

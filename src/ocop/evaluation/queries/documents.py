@@ -49,9 +49,13 @@ def short_province(unit: Any) -> str:
 
 
 def _seat(access: Access, council_id: int) -> CouncilMember | None:
+    """The user's active seat on the council: a member taken off it no longer prints its
+    papers (as they no longer open its sessions, `sessions_visible_to`)."""
     if access.user_id is None:
         return None
-    return CouncilMember.objects.filter(council_id=council_id, user_id=access.user_id).first()
+    return CouncilMember.objects.filter(
+        council_id=council_id, user_id=access.user_id, is_active=True
+    ).first()
 
 
 # --- a member's score sheet -----------------------------------------------------------------

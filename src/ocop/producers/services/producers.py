@@ -409,6 +409,29 @@ def create_producer(
     return producer
 
 
+def _check_commune_move(actor: Any, producer: Producer, commune: Any) -> None:
+    """A commune officer keeps a producer in one of their own communes: moving it elsewhere is
+    for the province office (the edit form offers the officer's own communes only; the API
+    obeys the same rule)."""
+    if commune is None or commune.pk == producer.commune_id:
+        return
+    access = access_for(actor)
+    if access.is_admin or access.is_province_officer or not access.is_commune_officer:
+        return
+    if commune.pk not in access.commune_unit_ids:
+        raise ValidationError(
+            {
+                "commune": ValidationError(
+                    _(
+                        "You can move a producer only to one of your own communes; ask the "
+                        "province's OCOP office to move it elsewhere."
+                    ),
+                    code="commune",
+                )
+            }
+        )
+
+
 @transaction.atomic
 def update_producer(
     *, actor: Any, producer: Producer, data: Mapping[str, Any], resubmit: bool = False
@@ -418,6 +441,7 @@ def update_producer(
     `resubmit=True` on a rejected record sends it back to the commune (rejected → pending) in
     the same transaction."""
     values = clean_producer_data(data, producer=producer)
+    _check_commune_move(actor, producer, values.get("commune"))
     old = _audit(producer)
     for name, value in values.items():
         setattr(producer, name, value)

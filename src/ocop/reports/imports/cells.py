@@ -35,6 +35,9 @@ DAY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
 ISO_DAY = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 GROUPED = re.compile(r"^\d{1,3}(?:[.,  ]\d{3})+$")
 MAX_COUNT = 2_000_000_000
+# How an XLSX stores a character XML cannot hold (Excel writes ESC as "_x001B_"); openpyxl
+# leaves the escape as it is, so a control character typed in Excel arrives as these 7 letters.
+OOXML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 
 
 @dataclass(frozen=True)
@@ -151,7 +154,8 @@ def _number_text(value: int | float) -> str:
 
 
 def _bad_character(text: str, multiline: bool) -> str | None:
-    for character in text:
+    escaped = "".join(chr(int(code, 16)) for code in OOXML_ESCAPE.findall(text))
+    for character in text + escaped:
         if multiline and character in "\n\t":
             continue
         category = unicodedata.category(character)

@@ -82,6 +82,20 @@ def plans_visible_to(user_or_access: Any) -> QuerySet[Plan]:
     )
 
 
+def may_see_plans_of(user_or_access: Any, unit: AdministrativeUnit) -> bool:
+    """Whether the user would see a plan of `unit`, whether or not one exists (the rule of
+    `plans_visible_to`, for a unit): the answer depends on the unit alone, never on a plan."""
+    access = as_access(user_or_access)
+    if access.sees_whole_province:
+        return True
+    if not (access.is_commune_officer and access.commune_unit_ids):
+        return False
+    if unit.pk in access.commune_unit_ids:
+        return True
+    mine = AdministrativeUnit.objects.filter(pk__in=access.commune_unit_ids)
+    return mine.filter(Q(parent_id=unit.pk) | Q(province_id=unit.pk)).exists()
+
+
 def access_plan(user: Any, year: int, unit_code: str, write: bool = False) -> Plan:
     """The plan of `year` for the unit `unit_code` if the user may see it (or change it with
     `write=True`); 404 otherwise."""

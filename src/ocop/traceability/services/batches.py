@@ -263,8 +263,16 @@ def ensure_gtin(*, actor: Any, product: Product) -> str:
     `services/gtins.assign_platform_gtin`, which records it in the product's history)."""
     if product.gtin:
         return product.gtin
-    from ocop.traceability.services.gtins import assign_platform_gtin
+    from ocop.traceability.services.gtins import assign_platform_gtin, lock_platform_gtins
 
+    # The caller's copy may be stale: another request (stamps for another batch of the product)
+    # may have given the product its GTIN since it was read. Look again under the assignments'
+    # lock, taken in the same order as `assign_platform_gtin` takes it.
+    lock_platform_gtins()
+    stored = Product.objects.values_list("gtin", flat=True).get(pk=product.pk)
+    if stored:
+        product.gtin = stored
+        return stored
     gtin = assign_platform_gtin(actor=actor, product=product)
     product.gtin = gtin
     return gtin

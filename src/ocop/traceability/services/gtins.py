@@ -33,7 +33,9 @@ from ocop.traceability.models import Stamp
 LOCK_KEY = zlib.crc32(b"ocop.traceability.platform_gtin")
 
 
-def _lock() -> None:
+def lock_platform_gtins() -> None:
+    """Serialise the assignments until the transaction ends (PostgreSQL: an advisory lock;
+    SQLite's writing transactions are serialised already)."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
@@ -83,7 +85,7 @@ def assign_platform_gtin(*, actor: Any, product: Product) -> str:
     """Give `product` (which has no GTIN) the next platform GTIN; return it (13 digits, as it is
     printed under an EAN-13 barcode). ValidationError when the product already has a GTIN or the
     range is exhausted."""
-    _lock()
+    lock_platform_gtins()
     current = Product.objects.select_for_update().values_list("gtin", flat=True).get(pk=product.pk)
     if current:
         raise ValidationError({"gtin": _("This product already has a GTIN.")})

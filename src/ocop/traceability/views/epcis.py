@@ -288,6 +288,10 @@ def capture(request: HttpRequest, user: Any) -> HttpResponse:
 
 
 def _capture(request: HttpRequest, user: Any) -> HttpResponse:
+    # Who may capture is decided first: a caller who may not gets 403 whatever they send.
+    producer, refusal = _capturing_producer(request, user)
+    if refusal is not None:
+        return refusal
     behaviour = request.headers.get("GS1-Capture-Error-Behaviour", "rollback").strip().lower()
     if behaviour not in ("rollback", ""):
         return problem(
@@ -305,9 +309,6 @@ def _capture(request: HttpRequest, user: Any) -> HttpResponse:
             _("Send the EPCIS document as JSON."),
             detail=_("Content-Type application/json or application/ld+json."),
         )
-    producer, refusal = _capturing_producer(request, user)
-    if refusal is not None:
-        return refusal
     # Never hold more than the limit (and one byte, to know it was more) in memory.
     body = request.read(_limit() + 1)
     try:
