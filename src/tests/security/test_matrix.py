@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import transaction
 from django.test import Client, override_settings
@@ -72,6 +73,9 @@ def _admin_entries() -> list[m.Entry]:
     admin's sign-in page. Object pages take the first row of their model, if any."""
     entries = []
     models = {f"{mo._meta.app_label}_{mo._meta.model_name}": mo for mo in admin.site._registry}
+    # Django's UserAdmin names its password page "auth_user_password_change" whatever the user
+    # model is (ours is accounts.User)
+    models["auth_user"] = get_user_model()
     for name, route in _walk(get_resolver().url_patterns):
         if not name.startswith("admin:"):
             continue
@@ -192,7 +196,8 @@ def _admin_kwargs(name: str, route: str, models: dict[str, Any]):
         if "<app_label>" in route or "(?P<app_label>" in route:
             values["app_label"] = "accounts"
         if "object_id" in route or "<id>" in route or "(?P<id>" in route:
-            short = name.removeprefix("admin:").rsplit("_", 1)[0]
+            short = name.removeprefix("admin:").removesuffix("_password_change")
+            short = short.rsplit("_", 1)[0] if short != "auth_user" else short
             model = models.get(short)
             row = model._default_manager.order_by("pk").first() if model is not None else None
             key = "id" if "<id>" in route or "(?P<id>" in route else "object_id"
