@@ -18,7 +18,7 @@ help:
 	@echo "make run      install, load the Hà Nội demo data, serve on http://$(HOST):$(PORT)"
 	@echo "make test     the whole test suite on SQLite, then on PostgreSQL"
 	@echo "make lint     ruff, formatting, mypy on services, makemigrations --check"
-	@echo "make install | demo | serve | messages | fmt | system-deps"
+	@echo "make install | demo | serve | serve-prod | messages | fmt | system-deps"
 	@echo "make backup   the database and uploads to var/backups/ (OUTPUT=path, KEEP=n)"
 	@echo "make restore FILE=var/backups/ocop-….sqlite3|.dump  (asks first; YES=1 to skip)"
 
@@ -69,6 +69,45 @@ serve: install
 
 run: install demo serve
 
+# Production serving on this machine (docs/deploy.md): gunicorn with src/ocop/gunicorn_conf.py
+# (2 x CPUs + 1 workers; OCOP_WEB_WORKERS or WEB_CONCURRENCY to choose), DEBUG=False, static
+# files by WhiteNoise (hashed names cached for ten years, gzip and brotli), and `ocop db_worker`
+# beside it, stopped together. Without DJANGO_SECRET_KEY(_FILE) a key is made once in
+# var/.secret_key_prod. Only on a loopback HOST over plain HTTP are the HTTPS redirect, HSTS and
+# the secure cookies turned off (said loudly); on any other address they stay on: TLS in front.
+.PHONY: serve-prod
+serve-prod: compilemessages
+	@set -e; \
+	export DJANGO_DEBUG=False HOST="$(HOST)" PORT="$(PORT)"; \
+	if [ -z "$${DJANGO_SECRET_KEY:-}$${DJANGO_SECRET_KEY_FILE:-}" ]; then \
+	  if [ ! -s var/.secret_key_prod ]; then \
+	    mkdir -p var; (umask 077; $(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))' > var/.secret_key_prod); \
+	    echo "A new secret key was written to var/.secret_key_prod (keep it; never commit it)."; \
+	  fi; \
+	  export DJANGO_SECRET_KEY_FILE="$$PWD/var/.secret_key_prod"; \
+	fi; \
+	export DJANGO_ALLOWED_HOSTS="$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost}"; \
+	case "$(HOST)" in 127.*|localhost|::1|"[::1]") loopback=yes;; *) loopback=;; esac; \
+	case "$${OCOP_BEHIND_PROXY:-}" in [Tt]rue|TRUE|1|[Yy]es|[Oo]n) loopback=;; esac; \
+	if [ -n "$$loopback" ]; then \
+	  export OCOP_SECURE_SSL_REDIRECT=False OCOP_SECURE_COOKIES=False OCOP_HSTS_SECONDS=0; \
+	  export OCOP_SITE_URL="$${OCOP_SITE_URL:-http://$(HOST):$(PORT)}"; \
+	  echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"; \
+	  echo "!! PLAIN HTTP ON LOOPBACK ($(HOST):$(PORT)): the HTTPS redirect, HSTS and the secure cookies"; \
+	  echo "!! are OFF for this local run only. Anywhere else: TLS in front, see docs/deploy.md."; \
+	  echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"; \
+	else \
+	  echo "HTTPS redirect, HSTS and secure cookies are on: serve $(HOST):$(PORT) behind a TLS proxy."; \
+	fi; \
+	$(BIN)/ocop migrate --no-input; \
+	$(BIN)/ocop collectstatic --no-input --verbosity 0; \
+	worker=""; \
+	if [ "$${TASKS_BACKEND:-database}" != "immediate" ]; then \
+	  $(BIN)/ocop db_worker --no-reload --interval 1 & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	fi; \
+	$(BIN)/gunicorn -c python:ocop.gunicorn_conf
+
 test: compilemessages browser-deps
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
@@ -114,10 +153,20 @@ fmt: install
 clean:
 	rm -rf $(VENV) var/ocop.sqlite3* var/static
 
+# Every benchmark (issue 10) at national sizes on PostgreSQL (BENCH_DATABASE_URL, default
+# postgres://postgres@127.0.0.1:5432/postgres; the scripts make and drop ocop_bench_* databases)
+# and SQLite: bench/results/latest.json and latest.md. bench-quick: reduced sizes, PostgreSQL
+# only, latest-quick.json. Redis database 14 is EMPTIED (BENCH_REDIS_URL). See bench/README.md.
+.PHONY: bench bench-quick bench-scoring
+bench: install bench-deps
+	$(BIN)/python bench/run_all.py $(BENCH_ARGS)
+
+bench-quick: install bench-deps
+	$(BIN)/python bench/run_all.py --quick $(BENCH_ARGS)
+
 # How many member sheets per second the scoring engine evaluates (target 20,000; see bench/README.md).
-.PHONY: bench
-bench: install
-	$(BIN)/python bench/scoring_bench.py $(BENCH_ARGS)
+bench-scoring: install
+	$(BIN)/python bench/scoring_bench.py $(SCORING_ARGS)
 
 # EPCIS capture (10,000 events, >= 1/4 of a raw bulk insert) and trace look-ups (1,000,000 events,
 # <= 1.5 x the time with 10,000), on SQLite; with DATABASE_URL=postgres://… also on a throw-away

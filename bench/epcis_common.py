@@ -27,8 +27,12 @@ def throwaway_database(label: str = "") -> str:
 
         base, _sep, _name = url.rpartition("/")
         name = f"ocop_bench_{label + '_' if label else ''}{uuid.uuid4().hex[:10]}"
+        # run_all.py migrates one template database and names it here: a copy is migrated.
+        template = os.environ.get("OCOP_BENCH_TEMPLATE", "")
         with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
+            conn.execute(
+                f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else "")
+            )
 
         def drop() -> None:
             from django.db import connections

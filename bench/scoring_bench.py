@@ -151,6 +151,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--repeat", type=int, default=3, help="best of N runs")
     parser.add_argument("--hand-built", action="store_true", help="skip the bundled data")
+    parser.add_argument("--json", default="", help="also write the figures to this file")
     args = parser.parse_args()
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ocop.settings")
@@ -204,6 +205,23 @@ def main() -> None:
     end_to_end = 7 / (7 / rate + per_council)
     print(
         f"score 7 sheets + combine: {end_to_end:,.0f} sheets/s; ratio to {TARGET:,}: {end_to_end / TARGET:.2f}"
+    )
+    from bench_json import write_json
+
+    write_json(
+        args.json,
+        {
+            "scenario": "scoring",
+            "scorecard": f"{spec.criteria_set} bộ {spec.number} ({source})",
+            "sheets": args.sheets,
+            "councils": len(councils),
+            "repeat": args.repeat,
+            "score_sheet_per_second": rate,
+            "combine_councils_per_second": len(councils) / best,
+            "end_to_end_sheets_per_second": end_to_end,
+            "target_sheets_per_second": TARGET,
+            "ratio": rate / TARGET,
+        },
     )
 
 

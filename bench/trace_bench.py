@@ -22,6 +22,8 @@ without it, a Python client with threads: requests per second of
 best of `--rounds` alternating runs of each, with the 99th percentile of the latency of each run
 (`wrk --latency`, or the Python client's own timing). The ratio trace/no-op is printed; the
 script exits 1 below `--target` (0.5). A measurement for people and CI logs: no test runs it.
+Before the server stops, the peak resident memory (VmHWM in /proc) of its master and of each
+worker is printed; `--json PATH` writes every figure (for bench/run_all.py).
 
 With REDIS_URL (or `--redis-url`), gunicorn gets it, as in production: Django's cache and the
 scans' buffer are in that Redis database, which is EMPTIED before and after the run (give it a
@@ -140,10 +142,13 @@ class Database:
         if not self.url:
             return {"OCOP_SQLITE_PATH": str(self.workdir / "bench.sqlite3"), "DATABASE_URL": ""}
         parts = urlsplit(self.url)
-        base = parts.path.lstrip("/") or "ocop"
-        self.name = f"{base}_trace_bench"
+        # A name of its own (ocop_bench_trace_…), so that two runs on one server do not collide.
+        self.name = f"ocop_bench_trace_{secrets.token_hex(5)}"
         self._admin(f'DROP DATABASE IF EXISTS "{self.name}"')
-        self._admin(f'CREATE DATABASE "{self.name}"')
+        template = os.environ.get("OCOP_BENCH_TEMPLATE", "")  # run_all.py's migrated database
+        self._admin(
+            f'CREATE DATABASE "{self.name}"' + (f' TEMPLATE "{template}"' if template else "")
+        )
         return {"DATABASE_URL": parts._replace(path=f"/{self.name}").geturl()}
 
     def describe(self) -> str:
@@ -285,6 +290,34 @@ def measure_python(url: str, *, duration: int, connections: int, threads: int) -
     return Run(sum(counts) / (time.monotonic() - started), p99)
 
 
+def peak_memory(pid: int) -> dict[str, int]:
+    """Peak resident memory (VmHWM, KiB) of gunicorn's master `pid` and of each of its workers,
+    read from /proc (Linux); empty elsewhere."""
+    peaks: dict[str, int] = {}
+
+    def vmhwm(process: int) -> int | None:
+        try:
+            status = Path(f"/proc/{process}/status").read_text()
+        except OSError:
+            return None
+        found = re.search(r"^VmHWM:\s+(\d+) kB", status, re.MULTILINE)
+        return int(found.group(1)) if found else None
+
+    master = vmhwm(pid)
+    if master is None:
+        return peaks
+    peaks["master"] = master
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        children = []
+    for child in children:
+        value = vmhwm(int(child))
+        if value is not None:
+            peaks[f"worker {child}"] = value
+    return peaks
+
+
 def _runs(runs: list[Run]) -> str:
     return ", ".join(f"{run.rate:.0f}/s p99 {run.p99:.1f} ms" for run in runs)
 
@@ -299,6 +332,7 @@ def main() -> int:
     parser.add_argument("--events", type=int, default=20, help="EPCIS events of the batch")
     parser.add_argument("--target", type=float, default=TARGET, help="the ratio to reach")
     parser.add_argument("--python-client", action="store_true", help="do not use wrk")
+    parser.add_argument("--json", default="", help="also write the figures to this file")
     parser.add_argument(
         "--redis-url",
         default=os.environ.get("REDIS_URL", ""),
@@ -321,7 +355,8 @@ def main() -> int:
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "OCOP_SITE_URL": base,
         "OCOP_DATA_DIR": str(workdir),
-        "OCOP_STATIC_ROOT": str(workdir / "static"),
+        # run_all.py shares one collected folder between its runs (OCOP_BENCH_STATIC_ROOT).
+        "OCOP_STATIC_ROOT": os.environ.get("OCOP_BENCH_STATIC_ROOT") or str(workdir / "static"),
         "OCOP_SECURE_SSL_REDIRECT": "False",
         "OCOP_SECURE_COOKIES": "False",
         "OCOP_HSTS_SECONDS": "0",
@@ -333,8 +368,10 @@ def main() -> int:
         empty_redis(args.redis_url)
     server = None
     try:
-        run([sys.executable, "-m", "ocop", "migrate", "--no-input"], env)
-        run([sys.executable, "-m", "ocop", "collectstatic", "--no-input"], env)
+        if not (database.name and os.environ.get("OCOP_BENCH_TEMPLATE")):  # else: a migrated copy
+            run([sys.executable, "-m", "ocop", "migrate", "--no-input"], env)
+        if not (Path(env["OCOP_STATIC_ROOT"]) / "staticfiles.json").exists():
+            run([sys.executable, "-m", "ocop", "collectstatic", "--no-input"], env)
         path = run([sys.executable, "-c", SETUP.replace("EVENTS", str(args.events))], env).strip()
         server = subprocess.Popen(  # noqa: S603 (our own command, no shell)
             [
@@ -380,10 +417,44 @@ def main() -> int:
             f"trace page:      {best_trace.rate:8.1f} requests/s  p99 {best_trace.p99:6.1f} ms  (runs: {_runs(trace)}; {args.events} events, a scan recorded per request)"
         )
         print(f"ratio:           {ratio:.2f}  (target >= {args.target})")
+        peaks = peak_memory(server.pid)
+        workers_kib = [kib for name, kib in peaks.items() if name.startswith("worker")]
+        if workers_kib:
+            print(
+                f"peak RSS:        worker max {max(workers_kib) / 1024:.1f} MiB (VmHWM of "
+                f"{len(workers_kib)} workers), master {peaks['master'] / 1024:.1f} MiB"
+            )
+        figures = {
+            "scenario": "trace",
+            "database": database.describe(),
+            "redis": bool(args.redis_url),
+            "client": "wrk" if use_wrk else "python",
+            "workers": args.workers,
+            "connections": args.connections,
+            "duration": args.duration,
+            "rounds": args.rounds,
+            "events": args.events,
+            "noop_rps": best_noop.rate,
+            "noop_p99_ms": best_noop.p99,
+            "trace_rps": best_trace.rate,
+            "trace_p99_ms": best_trace.p99,
+            "runs": {
+                "noop": [run._asdict() for run in noop],
+                "trace": [run._asdict() for run in trace],
+            },
+            "ratio": ratio,
+            "target": args.target,
+            "peak_rss_kib": peaks,
+            "worker_peak_rss_kib": max(workers_kib) if workers_kib else None,
+        }
         if args.redis_url:
             started = time.monotonic()
             flushed = run([sys.executable, "-m", "ocop", "flush-scans"], env).strip()
             print(f"flush-scans:     {flushed} ({time.monotonic() - started:.1f} s)")
+            figures["flush_scans_seconds"] = time.monotonic() - started
+        from bench_json import write_json
+
+        write_json(args.json, figures)
         return 0 if ratio >= args.target else 1
     finally:
         if server is not None:

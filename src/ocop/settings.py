@@ -123,6 +123,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): the second factor
     "ocop.accounts.middleware.SecondFactorRequiredMiddleware",  # OCOP_TOTP_REQUIRED_ROLES
     "django.contrib.messages.middleware.MessageMiddleware",
+    "ocop.core.dbrouter.ReplicaMiddleware",  # public reads to the replicas; read-your-writes
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "ocop.core.middleware.SecurityHeadersMiddleware",  # CSP and permissions policy on every page
     "ocop.core.middleware.ApiProblemMiddleware",  # innermost: any API error becomes problem+json
@@ -173,6 +174,22 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {**SQLITE_OPTIONS, **DATABASES["default"].get("OPTIONS", {})}
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Read replicas (docs/developer/replicas.md): DATABASE_REPLICA_URLS, comma-separated, become the
+# aliases replica1, replica2, … with the primary's options; ocop.core.dbrouter sends the public
+# read-only pages to them and everything else to the primary. The tests do not create them.
+DATABASE_REPLICAS: list[str] = []
+for _number, _url in enumerate(env_list("DATABASE_REPLICA_URLS"), start=1):
+    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DATABASE_REPLICA_URLS needs a PostgreSQL DATABASE_URL")
+    DATABASES[f"replica{_number}"] = {
+        **dj_database_url.parse(_url, conn_max_age=env_int("DB_CONN_MAX_AGE", 60)),
+        "CONN_HEALTH_CHECKS": True,
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_REPLICAS.append(f"replica{_number}")
+DATABASE_ROUTERS = ["ocop.core.dbrouter.ReplicaRouter"]
+# Seconds a browser that wrote (any POST, PUT, PATCH, DELETE) keeps reading the primary.
+OCOP_READ_YOUR_WRITES_SECONDS = env_int("OCOP_READ_YOUR_WRITES_SECONDS", 10)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------------------------
@@ -183,6 +200,11 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The public pages kept rendered in that cache, invalidated by generations (ocop.core.pagecache,
+# docs/developer/caching.md). On by default; writes that bypass the signals (QuerySet.update,
+# raw SQL) need `ocop catalog-rebuild`, which invalidates every page. The test suite turns it off
+# (tests/conftest.py) except where it is tested (tests/core/test_pagecache.py).
+PAGE_CACHE = env_bool("PAGE_CACHE", True)
 
 # --- Background work --------------------------------------------------------------------------
 # One task interface (django-tasks): the database backend by default, run by `ocop db_worker`
@@ -288,6 +310,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = DEBUG
+# Hashed files (in the manifest) are cached for ten years, immutable; the few unhashed ones an
+# hour, so that a deployment shows within one (docs/deploy.md).
+WHITENOISE_MAX_AGE = 0 if DEBUG else 3600
 # Uploaded files live outside the static tree and are served only by permission-checked views.
 MEDIA_ROOT = Path(env_str("OCOP_MEDIA_ROOT", str(DATA_DIR / "media"))).resolve()
 MEDIA_URL = "/_media-not-served/"

@@ -39,6 +39,10 @@ def _fast_and_isolated(settings, tmp_path):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.LANGUAGE_CODE = "vi"
+    # Public pages are served from the cache after the first visit and invalidated after the
+    # commit; tests write inside a transaction that never commits, so they read fresh pages
+    # (tests/core/test_pagecache.py switches it on and checks the invalidation).
+    settings.PAGE_CACHE = False
     cache.clear()
     yield
     cache.clear()

@@ -219,9 +219,15 @@ def test_env_helpers(monkeypatch, tmp_path):
     assert ocop_settings.env_secret("OCOP_X") == "bí mật"
 
 
+GUNICORN_CONF = REPO / "src" / "ocop" / "gunicorn_conf.py"
+
+
 def _variables_read_by_settings() -> set[str]:
+    """The variables settings.py reads, and those the gunicorn configuration reads."""
     source = SETTINGS_FILE.read_text(encoding="utf-8")
     names = set(re.findall(r'env_(?:str|bool|int|list|secret)\(\s*"([A-Z0-9_]+)"', source))
+    server = GUNICORN_CONF.read_text(encoding="utf-8")
+    names |= set(re.findall(r'_(?:value|whole)\(\s*\w+,\s*"([A-Z0-9_]+)"', server))
     return names
 
 

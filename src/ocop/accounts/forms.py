@@ -4,12 +4,14 @@ from typing import Any
 
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
+from django.template import loader
 from django.utils.translation import gettext_lazy as _
 
 from ocop.accounts.services.totp import has_second_factor
 from ocop.accounts.throttle import LoginThrottled, authenticate_limited
+from ocop.core.tasks import enqueue_after_commit, send_mail_task
 
 
 class LoginForm(AuthenticationForm):
@@ -82,3 +84,23 @@ class AdminLoginForm(AdminAuthenticationForm):
                 )
             self.confirm_login_allowed(self.user_cache)
         return self.cleaned_data
+
+
+class QueuedPasswordResetForm(PasswordResetForm):
+    """Django's password-reset form, whose mail is rendered in the request (its language, its
+    link) and sent by a background task (`send_mail_task`) instead of inside the request."""
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
+        body = loader.render_to_string(email_template_name, context)
+        enqueue_after_commit(
+            send_mail_task, to=[to_email], subject=subject, body=body, from_email=from_email or ""
+        )

@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
+from ocop.accounts.forms import QueuedPasswordResetForm
 from ocop.accounts.views import auth, profile, totp
 
 app_name = "accounts"
@@ -11,6 +12,7 @@ urlpatterns = [
     path(
         "quen-mat-khau/",
         auth_views.PasswordResetView.as_view(
+            form_class=QueuedPasswordResetForm,
             template_name="accounts/password_reset.html",
             email_template_name="accounts/email/password_reset.txt",
             subject_template_name="accounts/email/password_reset_subject.txt",

@@ -74,9 +74,12 @@ def test_logout_is_a_post(cast, client_for):
     assert client_for(cast.office).get(reverse("accounts:logout")).status_code == 405
 
 
-def test_password_reset_sends_a_working_link(cast):
+def test_password_reset_sends_a_working_link(cast, settings, django_capture_on_commit_callbacks):
+    # the mail is a background task (send_mail_task), run here at once
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     client = Client()
-    response = client.post(reverse("accounts:password_reset"), {"email": cast.outsider.email})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("accounts:password_reset"), {"email": cast.outsider.email})
     assert (response.status_code, response["Location"]) == (
         302,
         reverse("accounts:password_reset_done"),

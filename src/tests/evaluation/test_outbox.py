@@ -25,7 +25,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _fresh_specs():
+def _fresh_specs(settings):
+    # released mails go through send_mail_task: run it at once, at the commit
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     clear_spec_cache()
     yield
     clear_spec_cache()
@@ -59,9 +61,11 @@ def test_result_mails_wait_for_review(published):
     assert mail.outbox == []
 
 
-def test_the_office_releases_the_chosen_mails(published):
+def test_the_office_releases_the_chosen_mails(published, django_capture_on_commit_callbacks):
     chosen = list(_results().filter(to_email=published.cast.producer1.email))
-    sent = release_result_mails(actor=published.cast.office, ids=[m.pk for m in chosen])
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = release_result_mails(actor=published.cast.office, ids=[m.pk for m in chosen])
+        assert mail.outbox == []  # queued at the commit, not sent inside the transaction
     assert sent == 2
     assert sorted(message.to for message in mail.outbox) == [
         [published.cast.producer1.email],
@@ -103,7 +107,9 @@ def test_only_the_office_reviews(published, name):
     assert mail.outbox == []
 
 
-def test_the_outbox_page_previews_and_sends(published, client_for):
+def test_the_outbox_page_previews_and_sends(
+    published, client_for, django_capture_on_commit_callbacks
+):
     client = client_for(published.cast.office)
     url = reverse("evaluation:outbox")
     response = client.get(url)
@@ -114,9 +120,11 @@ def test_the_outbox_page_previews_and_sends(published, client_for):
     content = response.content.decode()
     assert "Bình gốm men lam" in content and "<details>" in content
     first = _results().first()
-    response = client.post(url, {"message": [str(first.pk)], "action": "release"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"message": [str(first.pk)], "action": "release"})
     assert response.status_code == 302
     assert [m.to for m in mail.outbox] == [[first.to_email]]
+    assert first.pk not in [m.pk for m in client.get(url).context["mails"]]
     response = client.post(url, {"message": [str(first.pk + 1)], "action": "discard"})
     assert OutboxMessage.objects.get(pk=first.pk + 1).status == OutboxStatus.DISCARDED
 

@@ -26,6 +26,7 @@ from ocop.catalog.models import CatalogEntry
 from ocop.catalog.queries.search import forget_catalogue_choices, search_columns
 from ocop.certificates.models import Certificate
 from ocop.certificates.queries.certificates import valid_certificates
+from ocop.core import pagecache
 from ocop.criteria.enums import ClassificationLevel
 from ocop.producers.enums import ProducerStatus
 from ocop.products.enums import ProductStatus
@@ -190,6 +191,7 @@ def rebuild_catalog(*, on: dt.date | None = None, batch_size: int = 500) -> dict
                 update_fields=_REBUILT_FIELDS,
             )
             _forget_choices()
+    pagecache.bump_everything()
     return {
         "listed": CatalogEntry.objects.count(),
         "removed": len(stale),

@@ -35,6 +35,7 @@ from ocop.catalog.queries.search import (
     catalogue_entries,
     entries_page,
 )
+from ocop.core import pagecache
 from ocop.core.json import dumps
 from ocop.producers.enums import ProducerKind
 
@@ -44,7 +45,15 @@ EXPORT_CHUNK = 1000
 
 @require_GET
 def catalogue(request: HttpRequest) -> HttpResponse:
-    """/san-pham-ocop/: the search box, the filters, a page of product cards."""
+    """/san-pham-ocop/: the search box, the filters, a page of product cards. Its first page
+    without a query is kept for anonymous visits under the catalogue's generation; a search, a
+    filter or another page is rendered every time."""
+    return pagecache.cached_page(
+        request, "catalog:list", lambda: _catalogue(request), depends=[pagecache.CATALOGUE]
+    )
+
+
+def _catalogue(request: HttpRequest) -> HttpResponse:
     parsed = parse_filters(request.GET)
     filters = parsed.filters
     today = timezone.localdate()

@@ -25,6 +25,7 @@ from ocop.catalog.queries.pages import (
     product_open_graph,
     product_page,
 )
+from ocop.core import pagecache
 from ocop.core.views.files import stored_file_response
 
 # A listed product's photo is public: any cache may keep it for a day (a photo of a product
@@ -34,6 +35,16 @@ PHOTO_CACHE = "public, max-age=86400"
 
 @require_safe
 def product(request: HttpRequest, code: str) -> HttpResponse:
+    """Kept for anonymous visits (`ocop.core.pagecache`) under the product's generation."""
+    return pagecache.cached_page(
+        request,
+        "catalog:product",
+        lambda: _product(request, code),
+        depends=[pagecache.product(code)],
+    )
+
+
+def _product(request: HttpRequest, code: str) -> HttpResponse:
     page = product_page(code)
     return render(
         request,
@@ -69,6 +80,17 @@ def product_photo(request: HttpRequest, code: str, file_code: str) -> HttpRespon
 
 @require_safe
 def producer(request: HttpRequest, code: str) -> HttpResponse:
+    """Its first page kept for anonymous visits under the producer's generation (`?page=` is
+    rendered every time)."""
+    return pagecache.cached_page(
+        request,
+        "catalog:producer",
+        lambda: _producer(request, code),
+        depends=[pagecache.producer(code)],
+    )
+
+
+def _producer(request: HttpRequest, code: str) -> HttpResponse:
     page = producer_page(code, page=request.GET.get("page"))
     return render(
         request,

@@ -4,7 +4,8 @@ PDF), the register of valid certificates and its open-data exports (CSV, JSON).
 The verification code is the capability: whoever holds it may see the certificate and print
 it; a code that is unknown or whose MAC does not match answers the same "unknown" (404), a text
 that is not shaped like a code answers 400, both on the friendly page. The verification pages
-are never cached (a revocation shows at once) nor indexed.
+are never stored by browsers or shared caches nor indexed; the platform keeps a verification
+page in its own cache, invalidated at once by a revocation (`ocop.core.pagecache`).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from ocop.certificates.queries.public import (
     verify_code,
 )
 from ocop.certificates.signing import MalformedCode, parse_code
+from ocop.core import pagecache
 from ocop.core.json import dumps
 from ocop.core.pdf import pdf_response
 
@@ -87,7 +89,18 @@ def verify_form(request: HttpRequest) -> HttpResponse:
 @require_GET
 def verify(request: HttpRequest, code: str) -> HttpResponse:
     """/verify/<code>/ and /xac-minh/<code>/: the state of the certificate in plain words, with
-    what it certifies (200), unknown (404) or not a code (400)."""
+    what it certifies (200), unknown (404) or not a code (400). The 200 is kept for anonymous
+    visits under the certificate's generation (`ocop.core.pagecache`), which its revocation,
+    replacement or any change moves; the expiry shows because the key names the day."""
+    return pagecache.cached_page(
+        request,
+        "verify:verify",
+        lambda: _verify(request, code),
+        depends=[pagecache.certificate(code)],
+    )
+
+
+def _verify(request: HttpRequest, code: str) -> HttpResponse:
     result = verify_code(code)
     if result.code and result.code != code:
         # Typed by hand in lower case, or with spaces: the page of the code as printed.

@@ -154,7 +154,8 @@ def central_proposal_for(decision: Decision) -> list[ProposalRow]:
 
 
 def messages_for_review() -> QuerySet[OutboxMessage]:
-    """Mails waiting for the office: pending and needing review, oldest first."""
-    return OutboxMessage.objects.filter(status=OutboxStatus.PENDING, needs_review=True).order_by(
-        "created_at", "pk"
-    )
+    """Mails waiting for the office: pending, needing review and not yet released, oldest
+    first."""
+    return OutboxMessage.objects.filter(
+        status=OutboxStatus.PENDING, needs_review=True, reviewed_by__isnull=True
+    ).order_by("created_at", "pk")

@@ -1,8 +1,9 @@
 """The office's review of the bulk result e-mails (kind "results", `needs_review=True`).
 
 Approving a decision puts one result mail per producer user in the outbox; nothing is sent until
-the provincial office releases it (`release_result_mails`) or discards it
-(`discard_result_mails`). Transition mails never wait here (they go right after their commit).
+the provincial office releases it (`release_result_mails`: marked reviewed, then one background
+task per mail queued after the commit) or discards it (`discard_result_mails`). Transition mails
+never wait here (they are queued right after their commit).
 """
 
 from __future__ import annotations
@@ -15,9 +16,11 @@ from django.utils.translation import gettext as _
 
 from ocop.accounts.rules import access_for
 from ocop.core.services.activity import log_action
+from ocop.core.tasks import enqueue_after_commit, send_mail_task
+from ocop.evaluation.enums import OutboxStatus
 from ocop.evaluation.models import OutboxMessage
 from ocop.evaluation.queries.decisions import can_draft_decisions, messages_for_review
-from ocop.evaluation.services.notifications import discard_outbox_messages, send_outbox_messages
+from ocop.evaluation.services.notifications import discard_outbox_messages
 from ocop.evaluation.services.refusals import NotAllowed
 
 
@@ -33,15 +36,19 @@ def _selected(ids: Iterable[int]) -> list[OutboxMessage]:
 
 @transaction.atomic
 def release_result_mails(*, actor: Any, ids: Iterable[int]) -> int:
-    """Send the chosen mails now (only those still waiting for review); returns how many."""
+    """Release the chosen mails (only those still waiting for review): each is marked reviewed
+    by `actor` and queued (`send_mail_task`) once this transaction commits; returns how many."""
     _require_reviewer(actor)
     chosen = _selected(ids)
     if not chosen:
         return 0
-    sent = send_outbox_messages(ids=[m.pk for m in chosen], reviewer=actor)
+    released = OutboxMessage.objects.filter(
+        pk__in=[m.pk for m in chosen], status=OutboxStatus.PENDING, reviewed_by__isnull=True
+    ).update(reviewed_by=actor)
     for message in chosen:
         log_action(actor, "evaluation.outbox.release", message, data={"to": message.to_email})
-    return sent
+        enqueue_after_commit(send_mail_task, outbox_id=message.pk)
+    return released
 
 
 @transaction.atomic

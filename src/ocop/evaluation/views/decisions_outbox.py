@@ -44,8 +44,8 @@ def outbox(request: HttpRequest) -> HttpResponse:
                 messages.success(
                     request,
                     ngettext(
-                        "%(count)s e-mail has been sent.",
-                        "%(count)s e-mails have been sent.",
+                        "%(count)s e-mail is on its way.",
+                        "%(count)s e-mails are on their way.",
                         count,
                     )
                     % {"count": count},
